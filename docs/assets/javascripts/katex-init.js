@@ -1,0 +1,45 @@
+/*
+ * Typeset the page's math with the site's own KaTeX.
+ *
+ * pymdownx.arithmatex (generic mode) wraps each formula in an element with the
+ * class "arithmatex": \( ... \) inline, \[ ... \] in a block. Notebook pages
+ * (mkdocs-jupyter) keep $...$ in their Markdown cells; auto-render handles them.
+ * `document$` emits on the first load and after every instant navigation.
+ */
+(function () {
+  "use strict";
+
+  function typeset(element) {
+    const source = element.textContent.trim();
+    const display = source.startsWith("\\[");
+    const tex = source.replace(/^\\[([]/, "").replace(/\\[)\]]$/, "");
+    try {
+      katex.render(tex, element, { displayMode: display, throwOnError: true });
+    } catch (error) {
+      console.error("KaTeX could not typeset", JSON.stringify(tex), error.message);
+    }
+  }
+
+  function typesetPage(root) {
+    root.querySelectorAll(".arithmatex").forEach(typeset);
+    root.querySelectorAll(".jupyter-wrapper .jp-MarkdownCell").forEach(function (cell) {
+      renderMathInElement(cell, {
+        delimiters: [
+          { left: "$$", right: "$$", display: true },
+          { left: "$", right: "$", display: false },
+        ],
+        throwOnError: false,
+      });
+    });
+  }
+
+  if (typeof document$ !== "undefined") {
+    document$.subscribe(function () {
+      typesetPage(document.body);
+    });
+  } else {
+    document.addEventListener("DOMContentLoaded", function () {
+      typesetPage(document.body);
+    });
+  }
+})();

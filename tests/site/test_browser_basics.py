@@ -1,0 +1,68 @@
+"""The pages load cleanly in Chromium, typeset their math and switch palettes.
+
+The ``page`` fixture fails any test whose page logged a console error or
+requested anything outside 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["", "deep-learning-paradigms/", "lesson-code/", "three-ways-to-learn-a-game/"]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "home")
+def test_page_loads_without_errors_or_third_party_requests(page, site_url: str, path: str) -> None:
+    response = page.goto(site_url + path)
+    assert response is not None and response.ok
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").first.is_visible()
+
+
+@pytest.mark.parametrize("path", ["deep-learning-paradigms/", "lesson-code/"])
+def test_every_formula_is_typeset(page, site_url: str, path: str) -> None:
+    page.goto(site_url + path)
+    formulas = page.locator(".arithmatex")
+    page.wait_for_function("document.querySelectorAll('.arithmatex .katex').length > 0")
+    assert formulas.count() > 0
+    assert page.locator(".arithmatex .katex").count() == formulas.count()
+    assert page.locator(".katex-error").count() == 0
+
+
+def test_math_is_typeset_after_instant_navigation(page, site_url: str) -> None:
+    page.goto(site_url)
+    page.locator("a[href$='deep-learning-paradigms/']").first.click()
+    page.wait_for_url("**/deep-learning-paradigms/")
+    page.wait_for_function("document.querySelectorAll('.arithmatex .katex').length > 0")
+    typeset = page.locator(".arithmatex .katex").count()
+    assert typeset == page.locator(".arithmatex").count()
+
+
+def scheme(page) -> str:
+    return page.locator("body").get_attribute("data-md-color-scheme")
+
+
+@pytest.mark.parametrize(
+    ("system", "expected"), [("light", "default"), ("dark", "slate")]
+)
+def test_palette_follows_the_system_preference(browser, site_url: str, system, expected) -> None:
+    context = browser.new_context(color_scheme=system)
+    page = context.new_page()
+    page.goto(site_url)
+    assert scheme(page) == expected
+    context.close()
+
+
+def test_palette_toggle_switches_to_dark_and_back(page, site_url: str) -> None:
+    page.goto(site_url)
+    seen = [scheme(page)]
+    for _ in range(3):  # the toggle cycles: system, light, dark
+        page.locator("form[data-md-component=palette] label:visible").first.click()
+        seen.append(scheme(page))
+    assert "slate" in seen and "default" in seen
+    # The choice survives navigation to another page.
+    last = seen[-1]
+    page.goto(site_url + "deep-learning-paradigms/")
+    assert scheme(page) == last

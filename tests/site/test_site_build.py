@@ -1,0 +1,101 @@
+"""The site builds strictly; bad input fails the build and names the culprit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+pytestmark = pytest.mark.site
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+PYTHON_BLOCK = {"language-python", "language-py", "language-python3"}
+
+
+def build_docs(tmp_path: Path, pages: dict[str, str]):
+    """Build a throw-away docs folder with the site's own configuration."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in pages.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    config = load_config(
+        str(ROOT / "mkdocs.yml"),
+        docs_dir=str(docs),
+        site_dir=str(tmp_path / "site"),
+        nav=[{name: name} for name in pages],
+        strict=True,
+    )
+    build(config)
+
+
+def test_every_page_is_built(built_site: Path) -> None:
+    for page in DOCS.rglob("*.md"):
+        relative = page.relative_to(DOCS).with_suffix("")
+        target = "index.html" if relative.name == "index" else f"{relative}/index.html"
+        assert (built_site / target).is_file(), f"{page.name} was not built"
+
+
+def test_a_missing_snippet_fails_the_build_and_names_the_file(tmp_path: Path) -> None:
+    page = '# Page\n\n```python\n--8<-- "no_such_snippet.py"\n```\n'
+    with pytest.raises(Exception, match="no_such_snippet.py"):
+        build_docs(tmp_path, {"index.md": page})
+
+
+def test_a_missing_snippet_fails_fence_collection_and_names_the_file(
+    request: pytest.FixtureRequest,
+) -> None:
+    parser = request.config.hook.pytest_markdown_docs_markdown_it()
+    with pytest.raises(Exception, match="no_such_snippet.py"):
+        parser.parse('```python\n--8<-- "no_such_snippet.py"\n```\n')
+
+
+def test_a_missing_snippet_section_fails_the_build(tmp_path: Path) -> None:
+    page = '# Page\n\n```python\n--8<-- "autoregressive_loss.py:no_such_section"\n```\n'
+    with pytest.raises(Exception, match="no_such_section"):
+        build_docs(tmp_path, {"index.md": page})
+
+
+@pytest.mark.parametrize(
+    "link", ["[gone](missing-page.md)", "[gone](other.md#no-such-heading)"]
+)
+def test_a_broken_internal_link_fails_the_strict_build(tmp_path: Path, link: str) -> None:
+    from mkdocs.exceptions import Abort
+
+    pages = {"index.md": f"# Home\n\n{link}\n", "other.md": "# Other\n\n## A heading\n"}
+    with pytest.raises(Abort):
+        build_docs(tmp_path, pages)
+
+
+def test_a_page_with_good_links_builds(tmp_path: Path) -> None:
+    pages = {"index.md": "# Home\n\n[ok](other.md#a-heading)\n", "other.md": "# Other\n\n## A heading\n"}
+    build_docs(tmp_path, pages)
+    assert (tmp_path / "site" / "other" / "index.html").is_file()
+
+
+def count_python_blocks(html: Path) -> int:
+    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    return sum(
+        1
+        for block in soup.select("div.highlight")
+        if PYTHON_BLOCK & set(block.get("class", []))
+    )
+
+
+@pytest.mark.parametrize(
+    "page", sorted(DOCS.rglob("*.md")), ids=lambda p: p.relative_to(DOCS).as_posix()
+)
+def test_every_python_block_on_a_page_is_collected_as_a_test(
+    page: Path, built_site: Path, request: pytest.FixtureRequest
+) -> None:
+    from pytest_markdown_docs.plugin import extract_fence_tests
+
+    parser = request.config.hook.pytest_markdown_docs_markdown_it()
+    collected = list(extract_fence_tests(parser, page.read_text(encoding="utf-8"), 0, page))
+    relative = page.relative_to(DOCS).with_suffix("")
+    html = built_site / ("index.html" if relative.name == "index" else f"{relative}/index.html")
+    assert count_python_blocks(html) == len(collected)

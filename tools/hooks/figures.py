@@ -1,0 +1,45 @@
+"""Draw the chapter's figures at build time, from ``lesson_code.figures``.
+
+The SVGs join the site under ``assets/figures/`` and are cached in
+``.cache/figures/`` keyed by a hash of the code that draws them, so a rebuild
+under ``mkdocs serve`` redraws only after that code changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = sorted((ROOT / "src" / "lesson_code").glob("*.py"))
+CACHE = ROOT / ".cache" / "figures"
+
+
+def _cache_key() -> str:
+    digest = hashlib.sha256()
+    for source in SOURCES:
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _figures() -> dict[str, str]:
+    cached = CACHE / _cache_key()
+    if not cached.is_dir():
+        from lesson_code.figures import all_figures
+
+        tmp = cached.with_suffix(".tmp")
+        tmp.mkdir(parents=True, exist_ok=True)
+        for name, svg in all_figures().items():
+            (tmp / name).write_text(svg, encoding="utf-8")
+        tmp.rename(cached)
+    return {path.name: path.read_text(encoding="utf-8") for path in sorted(cached.glob("*.svg"))}
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    for name, svg in _figures().items():
+        files.append(File.generated(config, f"assets/figures/{name}", content=svg))
+    return files
