@@ -11,12 +11,16 @@ Markdown file, so a failing fence is reported at the line a contributor edits.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import re
+import sys
 from pathlib import Path
 
 import markdown
 from markdown_it import MarkdownIt
+from pytest_markdown_docs._runners import DefaultRunner, register_runner
 
 ROOT = Path(__file__).resolve().parent
 
@@ -84,3 +88,22 @@ class SiteMarkdownIt(MarkdownIt):
 
 def pytest_markdown_docs_markdown_it():
     return SiteMarkdownIt("commonmark")
+
+
+@register_runner(default=True)
+class QuietRunner(DefaultRunner):
+    """Run a fence with its prints held back, and shown only if it fails.
+
+    pytest-markdown-docs turns pytest's output capture off while a fence runs;
+    without this every snippet's output would be interleaved with the report.
+    """
+
+    def runtest(self, test, args, **kwargs):
+        printed = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(printed):
+                super().runtest(test, args, **kwargs)
+        except BaseException:
+            sys.stderr.write(f"--- printed by {test.source_path}:{test.start_line} ---\n")
+            sys.stderr.write(printed.getvalue())
+            raise

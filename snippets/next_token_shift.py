@@ -19,7 +19,8 @@ sequence = torch.cat([first_token, targets], dim=1)  # [2, 6]
 last_logits = torch.randn(2, 1, vocab_size)
 model_logits = torch.cat([logits, last_logits], dim=1)  # [2, 6, 5000]
 
-shifted_loss = next_token_loss(model_logits, sequence)  # scores logits[:, t] against sequence[:, t+1]
+# next_token_loss scores logits[:, t] against sequence[:, t + 1].
+shifted_loss = next_token_loss(model_logits, sequence)
 print(f"CrossEntropyLoss on aligned targets: {source_loss.item():.4f}")
 print(f"next_token_loss on the raw sequence: {shifted_loss.item():.4f}")
 assert torch.allclose(source_loss, shifted_loss)

@@ -10,8 +10,10 @@ for r, A in cases:
     ratio = torch.tensor(r, requires_grad=True)
     objective = clipped_surrogate(ratio, torch.tensor(A), clip_eps=clip_eps)
     objective.backward()
-    print(f"r = {r:.1f}, A = {A:+.0f}: objective {objective.item():+.2f}, "
-          f"d objective / d r = {ratio.grad.item():+.1f}")
+    print(
+        f"r = {r:.1f}, A = {A:+.0f}: objective {objective.item():+.2f}, "
+        f"d objective / d r = {ratio.grad.item():+.1f}"
+    )
 
     # A > 0 and r > 1 + eps, or A < 0 and r < 1 - eps: clipped, no gradient.
     clipped = (A > 0 and r > 1 + clip_eps) or (A < 0 and r < 1 - clip_eps)

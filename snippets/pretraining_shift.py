@@ -20,6 +20,9 @@ next_loss = next_token_loss(sure_of(torch.roll(sequence, -1, dims=1)), sequence)
 # ... and one that knows nothing: uniform logits.
 uniform_loss = next_token_loss(torch.zeros(1, 8, V), sequence)
 
-for name, loss in [("copies the input", copy_loss), ("predicts the next token", next_loss),
-                   ("uniform", uniform_loss)]:
+for name, loss in [
+    ("copies the input", copy_loss),
+    ("predicts the next token", next_loss),
+    ("uniform", uniform_loss),
+]:
     print(f"{name:>24}: loss {loss.item():7.4f}  perplexity {perplexity(loss):8.2f}")

@@ -5,7 +5,7 @@ import torch
 from lesson_code.reward_model import preference_accuracy, preference_loss
 
 # A reward model scored two answers to each of three prompts.
-chosen_rewards = torch.tensor([1.7, 0.4, -0.2])    # the answers people preferred
+chosen_rewards = torch.tensor([1.7, 0.4, -0.2])  # the answers people preferred
 rejected_rewards = torch.tensor([0.0, 0.9, -1.5])  # the answers they rejected
 
 loss = preference_loss(chosen_rewards, rejected_rewards)

@@ -3,10 +3,12 @@ import torch
 from lesson_code.sft import mask_prompt, sft_loss
 
 # Two prompt-response pairs, as token ids; the second row is padded.
-input_ids = torch.tensor([
-    [11, 12, 13, 21, 22, 2],   # prompt: 11 12 13, response: 21 22 <end=2>
-    [14, 15, 23, 2, 0, 0],     # prompt: 14 15, response: 23 <end=2>, then padding
-])
+input_ids = torch.tensor(
+    [
+        [11, 12, 13, 21, 22, 2],  # prompt: 11 12 13, response: 21 22 <end=2>
+        [14, 15, 23, 2, 0, 0],  # prompt: 14 15, response: 23 <end=2>, then padding
+    ]
+)
 attention_mask = torch.tensor([[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 0, 0]])
 prompt_lengths = torch.tensor([3, 2])
 

@@ -16,11 +16,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import torch  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import torch
+from matplotlib.figure import Figure
 
-from lesson_code.ppo import clipped_surrogate  # noqa: E402
+from lesson_code.ppo import clipped_surrogate
 
 Scheme = Literal["light", "dark"]
 
@@ -79,7 +79,7 @@ def cake_figure(scheme: Scheme = "light") -> Figure:
     """LeCun's cake as a chart: the information the machine predicts per sample
     in each paradigm (bits, log scale), with his NIPS 2016 figures as labels."""
     fig, ax = plt.subplots(figsize=(7.2, 2.8))
-    for row, (name, low, high, label) in enumerate(CAKE_LAYERS):
+    for row, (_name, low, high, label) in enumerate(CAKE_LAYERS):
         ax.barh(row, high - low, left=low, height=0.55, color=LINE[scheme], alpha=0.35 + 0.3 * row)
         ax.text(high * 1.6, row, label, va="center", color=INK[scheme], fontsize=9)
     ax.set_xscale("log")

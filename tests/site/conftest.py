@@ -88,7 +88,9 @@ def chapter_url(site_url: str) -> str:
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("google-chrome")
     if not path:
-        pytest.fail("No Chromium: run the tests with `make test`, or set CHROMIUM=/path/to/chromium.")
+        pytest.fail(
+            "No Chromium: run the tests with `make test`, or set CHROMIUM=/path/to/chromium."
+        )
     return path
 
 
@@ -148,8 +150,10 @@ def page(browser, browser_context_args: dict, page_log: PageLog, request: pytest
     page.on("pageerror", lambda error: page_log.console_errors.append(str(error)))
     page.on(
         "response",
-        lambda response: response.status >= 400
-        and page_log.console_errors.append(f"HTTP {response.status}: {response.url}"),
+        lambda response: (
+            response.status >= 400
+            and page_log.console_errors.append(f"HTTP {response.status}: {response.url}")
+        ),
     )
     yield page
     context.close()

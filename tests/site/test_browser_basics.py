@@ -16,7 +16,8 @@ PAGES = ["", "deep-learning-paradigms/", "lesson-code/", "three-ways-to-learn-a-
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p or "home")
 def test_page_loads_without_errors_or_third_party_requests(page, site_url: str, path: str) -> None:
     response = page.goto(site_url + path)
-    assert response is not None and response.ok
+    assert response is not None
+    assert response.ok
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").first.is_visible()
 
@@ -44,9 +45,7 @@ def scheme(page) -> str:
     return page.locator("body").get_attribute("data-md-color-scheme")
 
 
-@pytest.mark.parametrize(
-    ("system", "expected"), [("light", "default"), ("dark", "slate")]
-)
+@pytest.mark.parametrize(("system", "expected"), [("light", "default"), ("dark", "slate")])
 def test_palette_follows_the_system_preference(browser, site_url: str, system, expected) -> None:
     context = browser.new_context(color_scheme=system)
     page = context.new_page()
@@ -61,7 +60,8 @@ def test_palette_toggle_switches_to_dark_and_back(page, site_url: str) -> None:
     for _ in range(3):  # the toggle cycles: system, light, dark
         page.locator("form[data-md-component=palette] label:visible").first.click()
         seen.append(scheme(page))
-    assert "slate" in seen and "default" in seen
+    assert "slate" in seen
+    assert "default" in seen
     # The choice survives navigation to another page.
     last = seen[-1]
     page.goto(site_url + "deep-learning-paradigms/")

@@ -10,7 +10,10 @@ pytestmark = pytest.mark.browser
 
 # The ten parts of the source text, in order, with their stable anchors.
 SECTIONS = [
-    ("motivation-the-recipe-for-general-intelligence", "Motivation: The Recipe for General Intelligence"),
+    (
+        "motivation-the-recipe-for-general-intelligence",
+        "Motivation: The Recipe for General Intelligence",
+    ),
     ("the-metaphor-the-three-ways-to-learn", "The Metaphor: The Three Ways to Learn"),
     ("yann-lecuns-cake-analogy", "Yann LeCun's Cake Analogy"),
     ("a-brief-history-of-paradigm-shift", "A Brief History of Paradigm Shift"),
@@ -55,8 +58,11 @@ def test_every_image_has_alt_text_and_loads(page, chapter_url: str) -> None:
 
 def test_only_the_current_palette_shows_each_figure(page, chapter_url: str) -> None:
     page.goto(chapter_url)
-    visible = [img.get_attribute("src") for img in page.locator("article img").all() if img.is_visible()]
-    assert visible and all("light" in src for src in visible)
+    visible = [
+        img.get_attribute("src") for img in page.locator("article img").all() if img.is_visible()
+    ]
+    assert visible
+    assert all("light" in src for src in visible)
 
 
 def quizzes(page):
@@ -109,7 +115,10 @@ def test_citations_link_to_the_reference_list(page, chapter_url: str) -> None:
             "el => el.compareDocumentPosition(document.getElementById('references'))"
             " & Node.DOCUMENT_POSITION_PRECEDING"
         )
-    hrefs = [a.get_attribute("href") for a in page.locator(".footnote a[href^='https://arxiv.org']").all()]
+    hrefs = [
+        a.get_attribute("href")
+        for a in page.locator(".footnote a[href^='https://arxiv.org']").all()
+    ]
     assert hrefs == ["https://arxiv.org/abs/1810.04805", "https://arxiv.org/abs/2203.02155"]
 
 

@@ -42,7 +42,7 @@ def test_every_page_is_built(built_site: Path) -> None:
 
 def test_a_missing_snippet_fails_the_build_and_names_the_file(tmp_path: Path) -> None:
     page = '# Page\n\n```python\n--8<-- "no_such_snippet.py"\n```\n'
-    with pytest.raises(Exception, match="no_such_snippet.py"):
+    with pytest.raises(Exception, match=r"no_such_snippet\.py"):
         build_docs(tmp_path, {"index.md": page})
 
 
@@ -50,7 +50,7 @@ def test_a_missing_snippet_fails_fence_collection_and_names_the_file(
     request: pytest.FixtureRequest,
 ) -> None:
     parser = request.config.hook.pytest_markdown_docs_markdown_it()
-    with pytest.raises(Exception, match="no_such_snippet.py"):
+    with pytest.raises(Exception, match=r"no_such_snippet\.py"):
         parser.parse('```python\n--8<-- "no_such_snippet.py"\n```\n')
 
 
@@ -60,9 +60,7 @@ def test_a_missing_snippet_section_fails_the_build(tmp_path: Path) -> None:
         build_docs(tmp_path, {"index.md": page})
 
 
-@pytest.mark.parametrize(
-    "link", ["[gone](missing-page.md)", "[gone](other.md#no-such-heading)"]
-)
+@pytest.mark.parametrize("link", ["[gone](missing-page.md)", "[gone](other.md#no-such-heading)"])
 def test_a_broken_internal_link_fails_the_strict_build(tmp_path: Path, link: str) -> None:
     from mkdocs.exceptions import Abort
 
@@ -72,7 +70,10 @@ def test_a_broken_internal_link_fails_the_strict_build(tmp_path: Path, link: str
 
 
 def test_a_page_with_good_links_builds(tmp_path: Path) -> None:
-    pages = {"index.md": "# Home\n\n[ok](other.md#a-heading)\n", "other.md": "# Other\n\n## A heading\n"}
+    pages = {
+        "index.md": "# Home\n\n[ok](other.md#a-heading)\n",
+        "other.md": "# Other\n\n## A heading\n",
+    }
     build_docs(tmp_path, pages)
     assert (tmp_path / "site" / "other" / "index.html").is_file()
 
@@ -80,9 +81,7 @@ def test_a_page_with_good_links_builds(tmp_path: Path) -> None:
 def count_python_blocks(html: Path) -> int:
     soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
     return sum(
-        1
-        for block in soup.select("div.highlight")
-        if PYTHON_BLOCK & set(block.get("class", []))
+        1 for block in soup.select("div.highlight") if PYTHON_BLOCK & set(block.get("class", []))
     )
 
 
