@@ -28,7 +28,7 @@ tools/node_modules/.installed: tools/package.json tools/package-lock.json
 setup: $(BIN)/.installed tools/node_modules/.installed  ## Install everything (done by serve and test)
 
 serve: setup  ## Serve the site with live reload at http://127.0.0.1:8000
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 # CI=true also executes the notebook during the site build.
 test: setup  ## Run the whole test suite (exits non-zero on any failure or if no test ran)
