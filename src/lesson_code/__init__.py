@@ -1,0 +1,51 @@
+"""The tested math of the chapter "Deep Learning Paradigms".
+
+One module per paradigm, each function one formula:
+
+- :mod:`lesson_code.pretraining`: self-supervised next-token loss, perplexity;
+- :mod:`lesson_code.sft`: supervised fine-tuning with the prompt masked out;
+- :mod:`lesson_code.reward_model`: the pairwise preference (Bradley–Terry) loss;
+- :mod:`lesson_code.ppo`: PPO's clipped objective, value loss, GAE, diagnostics;
+- :mod:`lesson_code.rlhf`: KL-shaped rewards and the adaptive KL controller.
+
+The toy models and training loops live in their own modules and are imported
+by module path.
+"""
+
+from lesson_code.ppo import (
+    approx_kl,
+    clip_fraction,
+    clipped_surrogate,
+    entropy,
+    gae,
+    masked_mean,
+    normalize_advantages,
+    ppo_policy_loss,
+    ppo_value_loss,
+    probability_ratio,
+)
+from lesson_code.pretraining import next_token_loss, perplexity
+from lesson_code.reward_model import preference_accuracy, preference_loss
+from lesson_code.rlhf import AdaptiveKLController, kl_shaped_rewards
+from lesson_code.sft import mask_prompt, sft_loss
+
+__all__ = [
+    "AdaptiveKLController",
+    "approx_kl",
+    "clip_fraction",
+    "clipped_surrogate",
+    "entropy",
+    "gae",
+    "kl_shaped_rewards",
+    "mask_prompt",
+    "masked_mean",
+    "next_token_loss",
+    "normalize_advantages",
+    "perplexity",
+    "ppo_policy_loss",
+    "ppo_value_loss",
+    "preference_accuracy",
+    "preference_loss",
+    "probability_ratio",
+    "sft_loss",
+]
