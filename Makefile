@@ -33,11 +33,12 @@ serve: setup  ## Serve the site with live reload at http://127.0.0.1:8000
 # CI=true also executes the notebook during the site build.
 test: setup  ## Run the whole test suite (exits non-zero on any failure or if no test ran)
 	CHROMIUM="$$(tools/find-chromium.sh)" \
-	NOTEBOOK_EXECUTE="$${NOTEBOOK_EXECUTE:-$${CI:-false}}" \
+	NOTEBOOK_EXECUTE="$${NOTEBOOK_EXECUTE:-$${CI:-false}}" NOTEBOOK_CACHE=false \
 	$(BIN)/python -m pytest
 
 build: setup  ## Build the site strictly into site/
-	NOTEBOOK_EXECUTE="$${NOTEBOOK_EXECUTE:-$${CI:-false}}" $(BIN)/mkdocs build --strict
+	NOTEBOOK_EXECUTE="$${NOTEBOOK_EXECUTE:-$${CI:-false}}" NOTEBOOK_CACHE=false \
+	$(BIN)/mkdocs build --strict
 
 lint: setup  ## ruff lint and format check
 	$(BIN)/ruff check .
