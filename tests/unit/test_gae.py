@@ -55,7 +55,7 @@ def test_lambda_zero_gives_the_one_step_td_error(seed, T, gamma):
     rewards, values, dones, next_value = rollout(seed, T)
     advantages, _ = gae(rewards, values, dones, next_value, gamma=gamma, lam=0.0)
     next_values = torch.cat([values[1:], next_value[None]])
-    td_error = rewards + gamma * (1 - dones) * next_values - values
+    td_error = rewards + gamma * (1 - dones).double() * next_values - values
     assert torch.allclose(advantages, td_error, atol=1e-12)
 
 

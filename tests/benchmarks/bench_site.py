@@ -1,0 +1,742 @@
+"""Benchmark the site against its quality budget and print one table.
+
+Measures, on this machine:
+
+- a cold ``mkdocs build --strict`` (``.cache/`` cleared first), once without
+  executing the notebook and once with ``NOTEBOOK_EXECUTE=true``; the
+  difference is the notebook's execution;
+- under ``mkdocs serve``, the time from saving a Markdown page to the served
+  page containing the change (median of ``--serve-runs`` edits; the page is
+  restored afterwards, also on error or Ctrl-C);
+- the full test suite (``--skip-tests`` leaves it out: it takes minutes);
+- for the chapter page and the notebook page, served as a static host serves
+  them (gzip for text, ``Cache-Control: max-age``): the bytes of a cold load by
+  type (HTML, CSS, JS, fonts, images, data), raw and as transferred, and the
+  number of requests, recorded by headless Chromium; and their Lighthouse
+  scores (default mobile settings);
+- axe-core violations on every page, in light and in dark mode.
+
+It checks the budgets, prints pass or fail for each, and writes every figure
+to ``tests/benchmarks/results/site-<timestamp>.json`` and ``latest.json``.
+Run it by hand (it is not part of ``make test``):
+
+    npm ci --prefix tests/benchmarks          # Lighthouse, once
+    .venv/bin/python tests/benchmarks/bench_site.py [--skip-tests]
+
+Options: ``--skip-lighthouse``, ``--lighthouse-runs N`` (median of N runs),
+``--serve-runs N``, ``--chromium PATH`` (default: ``$CHROMIUM``, else
+``tools/find-chromium.sh``). Exits with status 1 if a budget is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import gzip
+import http.server
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
+EDITED_PAGE = ROOT / "docs" / "deep-learning-paradigms.md"
+EDITED_URL = "deep-learning-paradigms/"
+PAGES = {"chapter": "deep-learning-paradigms/", "notebook": "three-ways-to-learn-a-game/"}
+CHROMIUM_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
+CACHE_MAX_AGE = 600  # what GitHub Pages sends
+
+# The budget. Lighthouse scores are 0-100, with its default (mobile) settings.
+LIGHTHOUSE_BUDGET = {"performance": 97, "accessibility": 100, "best-practices": 100, "seo": 100}
+CHAPTER_GZIP_BUDGET_KB = 500
+COLD_BUILD_BUDGET_S = 10.0
+
+TEXT_TYPES = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/xml",
+    "application/manifest+json",
+    "image/svg+xml",
+)
+
+
+# --------------------------------------------------------------------------
+# A static host: gzip for text, cache headers
+
+
+class StaticHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve a built site as a static host does: gzip and ``Cache-Control``."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive, as a real host
+
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "application/javascript",
+        ".mjs": "application/javascript",
+        ".json": "application/json",
+        ".svg": "image/svg+xml",
+        ".woff2": "font/woff2",
+        ".woff": "font/woff",
+        ".ipynb": "application/json",
+        ".webmanifest": "application/manifest+json",
+    }
+    _gzipped: ClassVar[dict[Path, bytes]] = {}
+    _lock = threading.Lock()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_HEAD(self) -> None:
+        self._serve(body=False)
+
+    def do_GET(self) -> None:
+        self._serve(body=True)
+
+    prefix = "/"  # the path the site is published under (GitHub Pages: /REPO/)
+
+    def _serve(self, body: bool) -> None:
+        root = Path(self.directory)
+        url_path = unquote(urlsplit(self.path).path)
+        if not url_path.startswith(self.prefix) and url_path + "/" != self.prefix:
+            self._send_file(root / "404.html", 404, body)
+            return
+        url_path = "/" + url_path[len(self.prefix) :]
+        path = (root / url_path.lstrip("/")).resolve()
+        if not path.is_relative_to(root.resolve()):
+            self._send_file(root / "404.html", 404, body)
+            return
+        if path.is_dir():
+            if not url_path.endswith("/"):
+                self.send_response(301)
+                self.send_header("Location", url_path + "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            path = path / "index.html"
+        if not path.is_file():
+            self._send_file(root / "404.html", 404, body)
+            return
+        self._send_file(path, 200, body)
+
+    def _send_file(self, path: Path, status: int, body: bool) -> None:
+        content_type = self.guess_type(str(path))
+        data = path.read_bytes()
+        encoding = None
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if accepts_gzip and content_type.startswith(TEXT_TYPES):
+            with self._lock:
+                if path not in self._gzipped:
+                    self._gzipped[path] = gzip.compress(data, compresslevel=6, mtime=0)
+                data = self._gzipped[path]
+            encoding = "gzip"
+        if content_type.startswith("text/") or content_type in ("application/javascript",):
+            content_type += "; charset=utf-8"
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", f"public, max-age={CACHE_MAX_AGE}")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Last-Modified", self.date_time_string(int(path.stat().st_mtime)))
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+
+class StaticServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+
+def published_prefix(site_dir: Path) -> str:
+    """The path the built site expects to be served under, from its canonical URL.
+
+    The 404 page's links are absolute (a host serves it at any depth), so the
+    site is served under the same path as on the host: ``/course/``.
+    """
+    html = (site_dir / "index.html").read_text(encoding="utf-8")
+    match = re.search(r'<link rel="canonical" href="([^"]+)"', html)
+    return urlsplit(match.group(1)).path if match else "/"
+
+
+@contextlib.contextmanager
+def serve_static(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1; yield the URL of the site's root."""
+    prefix = published_prefix(directory)
+    handler = type("Handler", (StaticHandler,), {"prefix": prefix})
+    handler = functools.partial(handler, directory=str(directory))
+    server = StaticServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# --------------------------------------------------------------------------
+# Builds
+
+
+def clear_cache() -> None:
+    shutil.rmtree(ROOT / ".cache", ignore_errors=True)
+
+
+def timed_build(site_dir: Path, execute_notebook: bool) -> float:
+    """A cold strict build into ``site_dir``; returns its wall time in seconds."""
+    clear_cache()
+    env = {**os.environ, "NOTEBOOK_EXECUTE": "true" if execute_notebook else "false"}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}")
+    return elapsed
+
+
+# --------------------------------------------------------------------------
+# Live reload under `mkdocs serve`
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", errors="replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_for(predicate, timeout: float, interval: float = 0.02) -> float:
+    """Poll ``predicate`` until true; return the seconds it took."""
+    start = time.perf_counter()
+    while not predicate():
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError(f"gave up after {timeout:.0f} s")
+        time.sleep(interval)
+    return time.perf_counter() - start
+
+
+def remove_marker(marker: str) -> None:
+    """Take the benchmark's line out of the edited page, leaving other edits alone."""
+    text = EDITED_PAGE.read_text(encoding="utf-8")
+    if marker in text:
+        EDITED_PAGE.write_text(text.replace(marker, ""), encoding="utf-8")
+
+
+def page_contains(url: str, token: str) -> bool:
+    return token in (fetch(url) or "")
+
+
+def page_lacks(url: str, token: str) -> bool:
+    served = fetch(url)
+    return served is not None and token not in served
+
+
+def measure_serve_rebuild(runs: int) -> dict:
+    """Save a change to a page under `mkdocs serve`; time until the page serves it."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    # As `make serve` runs it: the site at the server's root, the notebook not run.
+    env = {**os.environ, "SITE_URL": url, "NOTEBOOK_EXECUTE": "false", "NO_MKDOCS_2_WARNING": "1"}
+    with tempfile.TemporaryFile() as log:
+        return _measure_serve_rebuild(runs, url, env, log)
+
+
+def _measure_serve_rebuild(runs: int, url: str, env: dict, log) -> dict:
+    port = urlsplit(url).port
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    timings: list[float] = []
+    marker = ""
+    try:
+        startup = wait_for(lambda: fetch(url + EDITED_URL) is not None, timeout=180, interval=0.1)
+        for _ in range(runs):
+            token = f"benchmark{uuid.uuid4().hex}"
+            marker = f"\n\n{token}\n"
+            with EDITED_PAGE.open("a", encoding="utf-8") as page:
+                page.write(marker)
+            start = time.perf_counter()
+            wait_for(functools.partial(page_contains, url + EDITED_URL, token), timeout=120)
+            timings.append(time.perf_counter() - start)
+            remove_marker(marker)
+            wait_for(functools.partial(page_lacks, url + EDITED_URL, token), timeout=120)
+    except TimeoutError as error:
+        log.seek(0)
+        tail = log.read().decode(errors="replace").splitlines()[-30:]
+        sys.exit(f"mkdocs serve did not serve the change: {error}\n" + "\n".join(tail))
+    finally:
+        if marker:
+            remove_marker(marker)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    return {
+        "startup_s": round(startup, 2),
+        "median_s": round(statistics.median(timings), 2),
+        "runs_s": [round(t, 2) for t in timings],
+    }
+
+
+# --------------------------------------------------------------------------
+# The test suite
+
+
+def measure_tests(chromium: str) -> dict:
+    env = {**os.environ, "CHROMIUM": chromium, "NOTEBOOK_EXECUTE": "false"}
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    summary = (result.stdout.strip().splitlines() or [""])[-1]
+    return {"seconds": round(elapsed, 1), "exit_code": result.returncode, "summary": summary}
+
+
+# --------------------------------------------------------------------------
+# Page weight: a cold load in headless Chromium
+
+
+def kind_of(content_type: str, resource_type: str) -> str:
+    content_type = content_type.split(";")[0].strip()
+    if resource_type == "document" or content_type == "text/html":
+        return "html"
+    if content_type == "text/css":
+        return "css"
+    if "javascript" in content_type:
+        return "js"
+    if content_type.startswith("font/") or resource_type == "font":
+        return "fonts"
+    if content_type.startswith("image/"):
+        return "images"
+    return "data"
+
+
+KINDS = ("html", "css", "js", "fonts", "images", "data")
+
+
+def measure_weight(browser, url: str) -> dict:
+    """Bytes (raw and transferred) and requests of a cold load, by type."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    records: list[dict] = []
+    pending: list = []
+
+    def finished(request) -> None:
+        pending.append(request)
+
+    context.on("requestfinished", finished)
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1000)  # the search worker fetches its index after load
+    for request in pending:
+        response = request.response()
+        if response is None:
+            continue
+        sizes = request.sizes()
+        try:
+            raw = len(response.body())
+        except Exception:  # a worker's response body is not always available
+            raw = int(response.headers.get("content-length", 0))
+        if response.headers.get("content-encoding") != "gzip":
+            transferred = raw
+        else:
+            transferred = sizes["responseBodySize"] or int(
+                response.headers.get("content-length", 0)
+            )
+        records.append(
+            {
+                "url": request.url,
+                "status": response.status,
+                "kind": kind_of(response.headers.get("content-type", ""), request.resource_type),
+                "raw": raw,
+                "gzip": transferred,
+            }
+        )
+    context.close()
+    by_kind = {
+        kind: {
+            "requests": sum(1 for r in records if r["kind"] == kind),
+            "raw": sum(r["raw"] for r in records if r["kind"] == kind),
+            "gzip": sum(r["gzip"] for r in records if r["kind"] == kind),
+        }
+        for kind in KINDS
+    }
+    return {
+        "requests": len(records),
+        "raw": sum(r["raw"] for r in records),
+        "gzip": sum(r["gzip"] for r in records),
+        "by_kind": by_kind,
+        "files": sorted(records, key=lambda r: -r["gzip"]),
+    }
+
+
+# --------------------------------------------------------------------------
+# Lighthouse
+
+
+def run_lighthouse(url: str, chromium: str, out: Path) -> dict:
+    env = {**os.environ, "CHROME_PATH": chromium}
+    result = subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--output=json",
+            f"--output-path={out}",
+            "--quiet",
+            f"--chrome-flags={CHROMIUM_FLAGS}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0 or not out.is_file():
+        sys.exit(f"Lighthouse failed on {url}:\n{result.stdout}\n{result.stderr}")
+    report = json.loads(out.read_text(encoding="utf-8"))
+    scores = {key: round(cat["score"] * 100) for key, cat in report["categories"].items()}
+    failing = {}
+    for key, category in report["categories"].items():
+        failing[key] = [
+            ref["id"]
+            for ref in category["auditRefs"]
+            if ref["weight"] > 0
+            and (audit := report["audits"][ref["id"]])["scoreDisplayMode"]
+            in ("binary", "numeric", "metricSavings")
+            and audit["score"] is not None
+            and audit["score"] < 1
+        ]
+    metrics = {
+        name: round(report["audits"][name]["numericValue"])
+        for name in (
+            "first-contentful-paint",
+            "largest-contentful-paint",
+            "total-blocking-time",
+            "speed-index",
+        )
+    }
+    metrics["cumulative-layout-shift"] = round(
+        report["audits"]["cumulative-layout-shift"]["numericValue"], 3
+    )
+    return {"scores": scores, "failing_audits": failing, "metrics": metrics}
+
+
+def measure_lighthouse(url: str, chromium: str, runs: int, workdir: Path) -> dict:
+    reports = [run_lighthouse(url, chromium, workdir / f"lh-{i}.json") for i in range(runs)]
+    scores = {
+        key: int(statistics.median(r["scores"][key] for r in reports))
+        for key in reports[0]["scores"]
+    }
+    return {
+        "scores": scores,
+        "runs": [r["scores"] for r in reports],
+        "failing_audits": reports[-1]["failing_audits"],
+        "metrics": reports[-1]["metrics"],
+    }
+
+
+# --------------------------------------------------------------------------
+# axe-core
+
+
+def site_pages(site_dir: Path) -> list[str]:
+    """Every HTML page of a built site, as a path below its root."""
+    pages = []
+    for html in sorted(site_dir.rglob("*.html")):
+        relative = html.relative_to(site_dir).as_posix()
+        pages.append(relative.removesuffix("index.html"))
+    return pages
+
+
+def measure_axe(browser, site_url: str, pages: list[str]) -> dict:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    results: dict[str, dict[str, list[str]]] = {}
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        for path in pages:
+            page.goto(site_url + path)
+            page.wait_for_load_state("networkidle")
+            response = axe.run(page)
+            violations = [f"{v['id']} ({len(v['nodes'])})" for v in response.response["violations"]]
+            results.setdefault(path or "/", {})[scheme] = violations
+        context.close()
+    total = sum(len(v) for schemes in results.values() for v in schemes.values())
+    return {"violations": total, "pages": results}
+
+
+# --------------------------------------------------------------------------
+# Budgets, table and JSON
+
+
+@dataclass
+class Row:
+    label: str
+    value: str
+    budget: str = ""
+    passed: bool | None = None
+
+
+def kb(n: int) -> str:
+    return f"{n / 1000:.1f} KB"
+
+
+def chromium_path(option: str | None) -> str:
+    if option:
+        return option
+    if os.environ.get("CHROMIUM"):
+        return os.environ["CHROMIUM"]
+    found = subprocess.run(
+        [str(ROOT / "tools" / "find-chromium.sh")], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return found or shutil.which("chromium") or "chromium"
+
+
+def git_state() -> dict:
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain"))}
+
+
+def build_rows(data: dict) -> list[Row]:
+    rows: list[Row] = []
+    build = data["build"]
+    rows.append(
+        Row(
+            "Cold build, --strict, notebook not executed",
+            f"{build['without_notebook_s']:.1f} s",
+            f"<= {COLD_BUILD_BUDGET_S:.0f} s",
+            build["without_notebook_s"] <= COLD_BUILD_BUDGET_S,
+        )
+    )
+    rows.append(Row("Cold build, --strict, notebook executed", f"{build['with_notebook_s']:.1f} s"))
+    rows.append(Row("  of which the notebook's execution", f"{build['notebook_s']:.1f} s"))
+    if "serve_rebuild" in data:
+        serve = data["serve_rebuild"]
+        rows.append(Row("mkdocs serve: start to first page", f"{serve['startup_s']:.1f} s"))
+        runs = ", ".join(f"{t:.2f}" for t in serve["runs_s"])
+        rows.append(
+            Row("mkdocs serve: save .md to rebuilt page", f"{serve['median_s']:.2f} s ({runs})")
+        )
+    if "tests" in data:
+        tests = data["tests"]
+        rows.append(
+            Row(
+                "Full test suite (pytest)",
+                f"{tests['seconds']:.0f} s: {tests['summary']}",
+                "passes",
+                tests["exit_code"] == 0,
+            )
+        )
+    for name, info in data["pages"].items():
+        weight = info["weight"]
+        is_chapter = name == "chapter"
+        rows.append(
+            Row(
+                f"{name}: cold load, requests / raw / gzip",
+                f"{weight['requests']} / {kb(weight['raw'])} / {kb(weight['gzip'])}",
+                f"<= {CHAPTER_GZIP_BUDGET_KB} KB gzip" if is_chapter else "",
+                weight["gzip"] <= CHAPTER_GZIP_BUDGET_KB * 1000 if is_chapter else None,
+            )
+        )
+        for kind, part in weight["by_kind"].items():
+            if part["requests"]:
+                rows.append(
+                    Row(
+                        f"  {kind}",
+                        f"{part['requests']} / {kb(part['raw'])} / {kb(part['gzip'])}",
+                    )
+                )
+        if "lighthouse" in info:
+            lighthouse = info["lighthouse"]
+            for key, minimum in LIGHTHOUSE_BUDGET.items():
+                score = lighthouse["scores"][key]
+                failing = lighthouse["failing_audits"].get(key) or []
+                note = f" (short: {', '.join(failing)})" if failing and score < 100 else ""
+                rows.append(
+                    Row(
+                        f"{name}: Lighthouse {key}",
+                        f"{score}{note}",
+                        f">= {minimum}",
+                        score >= minimum,
+                    )
+                )
+            metrics = lighthouse["metrics"]
+            rows.append(
+                Row(
+                    f"{name}: FCP / LCP / TBT / CLS",
+                    f"{metrics['first-contentful-paint']} ms / "
+                    f"{metrics['largest-contentful-paint']} ms / "
+                    f"{metrics['total-blocking-time']} ms / {metrics['cumulative-layout-shift']}",
+                )
+            )
+    axe = data["axe"]
+    for path, schemes in axe["pages"].items():
+        for scheme, violations in schemes.items():
+            rows.append(
+                Row(
+                    f"axe-core {path} ({scheme})",
+                    ", ".join(violations) if violations else "0 violations",
+                    "0",
+                    not violations,
+                )
+            )
+    return rows
+
+
+def print_table(rows: list[Row]) -> None:
+    width = max(len(r.label) for r in rows)
+    value_width = min(max(len(r.value) for r in rows), 80)
+    budget_width = max(len(r.budget) for r in rows)
+    header = f"{'Measure':<{width}}  {'Value':<{value_width}}  {'Budget':<{budget_width}}  Result"
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        result = "" if r.passed is None else ("pass" if r.passed else "FAIL")
+        print(f"{r.label:<{width}}  {r.value:<{value_width}}  {r.budget:<{budget_width}}  {result}")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
+    parser.add_argument("--skip-serve", action="store_true", help="do not time mkdocs serve")
+    parser.add_argument("--skip-lighthouse", action="store_true", help="do not run Lighthouse")
+    parser.add_argument("--lighthouse-runs", type=int, default=1, metavar="N")
+    parser.add_argument("--serve-runs", type=int, default=3, metavar="N")
+    parser.add_argument("--chromium", help="the Chromium to use (default: $CHROMIUM)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    # Ctrl-C and SIGTERM unwind through the `finally` blocks that restore files.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    chromium = chromium_path(args.chromium)
+    if not args.skip_lighthouse and not LIGHTHOUSE.exists():
+        sys.exit("Lighthouse is not installed: run `npm ci --prefix tests/benchmarks`.")
+    data: dict = {
+        "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "git": git_state(),
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
+    }
+    with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
+        workdir = Path(tmp)
+        print("Building (cold, without and with the notebook)...", file=sys.stderr)
+        without = timed_build(workdir / "site-plain", execute_notebook=False)
+        site_dir = workdir / "site"
+        with_notebook = timed_build(site_dir, execute_notebook=True)
+        data["build"] = {
+            "without_notebook_s": round(without, 2),
+            "with_notebook_s": round(with_notebook, 2),
+            "notebook_s": round(max(with_notebook - without, 0.0), 2),
+        }
+        if not args.skip_serve:
+            print("Timing mkdocs serve's rebuild...", file=sys.stderr)
+            data["serve_rebuild"] = measure_serve_rebuild(args.serve_runs)
+        if not args.skip_tests:
+            print("Running the test suite...", file=sys.stderr)
+            data["tests"] = measure_tests(chromium)
+
+        from playwright.sync_api import sync_playwright
+
+        with serve_static(site_dir) as site_url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium,
+                headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            data["pages"] = {}
+            for name, path in PAGES.items():
+                print(f"Measuring {name} ({path})...", file=sys.stderr)
+                info: dict = {"path": path, "weight": measure_weight(browser, site_url + path)}
+                if not args.skip_lighthouse:
+                    info["lighthouse"] = measure_lighthouse(
+                        site_url + path, chromium, args.lighthouse_runs, workdir
+                    )
+                data["pages"][name] = info
+            print("Running axe-core on every page...", file=sys.stderr)
+            data["axe"] = measure_axe(browser, site_url, site_pages(site_dir))
+            browser.close()
+
+    rows = build_rows(data)
+    data["budgets"] = [
+        {"measure": r.label, "value": r.value, "budget": r.budget, "pass": r.passed}
+        for r in rows
+        if r.passed is not None
+    ]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = data["timestamp"].replace(":", "").replace("-", "")
+    text = json.dumps(data, indent=2) + "\n"
+    (RESULTS / f"site-{stamp}.json").write_text(text, encoding="utf-8")
+    (RESULTS / "latest.json").write_text(text, encoding="utf-8")
+    print()
+    print_table(rows)
+    print(f"\nFigures: {(RESULTS / f'site-{stamp}.json').relative_to(ROOT)}")
+    missed = [b for b in data["budgets"] if not b["pass"]]
+    print("All budgets met." if not missed else f"{len(missed)} budget(s) missed.")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""Every internal link of the built site resolves, offline.
+
+Each built HTML page is parsed; every ``href`` and ``src`` that stays on the
+site (relative, root-absolute, or an absolute URL under ``site_url``) must name
+a built file, and its ``#fragment`` an element id on the target page. Links to
+other hosts are not fetched here: .github/workflows/links.yml checks them
+every week.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+pytestmark = pytest.mark.site
+
+LINK_ATTRIBUTES = {
+    "a": ["href"],
+    "link": ["href"],
+    "img": ["src"],
+    "script": ["src"],
+    "source": ["src"],
+    "iframe": ["src"],
+    "video": ["src", "poster"],
+    "audio": ["src"],
+}
+NOT_LINKS = ("mailto:", "tel:", "javascript:", "data:", "blob:")
+# A placeholder host for resolving relative links the way a browser does.
+BASE = "http://site.invalid"
+
+
+@dataclass(frozen=True)
+class Link:
+    page: str  # the page it is on, relative to the site's root
+    tag: str
+    url: str
+
+
+@functools.cache
+def parse(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def site_url(site: Path) -> str:
+    html = (site / "index.html").read_text(encoding="utf-8")
+    match = re.search(r'<link rel="canonical" href="([^"]+)"', html)
+    assert match, "the home page has no canonical URL"
+    return match.group(1)
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def page_url(site: Path, html: Path, prefix: str) -> str:
+    relative = html.relative_to(site).as_posix()
+    if html.name == "index.html":
+        relative = relative.removesuffix("index.html")
+    return f"{BASE}{prefix}{relative}"
+
+
+def links(site: Path, html: Path) -> list[Link]:
+    soup = parse(html)
+    found = []
+    for tag, attributes in LINK_ATTRIBUTES.items():
+        for element in soup.find_all(tag):
+            for attribute in attributes:
+                value = element.get(attribute)
+                if value:
+                    found.append(Link(html.relative_to(site).as_posix(), tag, value.strip()))
+    return found
+
+
+def target_file(site: Path, path: str, prefix: str) -> Path | None:
+    """The built file a site path names (``/course/x/`` is ``x/index.html``)."""
+    if not path.startswith(prefix):
+        return None
+    target = site / unquote(path[len(prefix) :])
+    if target.is_dir():
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+@functools.cache
+def ids(html: Path) -> frozenset[str]:
+    soup = parse(html)
+    return frozenset(element["id"] for element in soup.find_all(id=True)) | {
+        element["name"] for element in soup.find_all("a", attrs={"name": True})
+    }
+
+
+def broken_links(site: Path) -> list[str]:
+    published = urlsplit(site_url(site))
+    prefix = published.path if published.path.endswith("/") else published.path + "/"
+    problems = []
+    for html in pages(site):
+        base = page_url(site, html, prefix)
+        for link in links(site, html):
+            if link.url.lower().startswith(NOT_LINKS):
+                continue
+            url = urlsplit(link.url)
+            if url.scheme or url.netloc:
+                if (url.scheme, url.netloc) != (published.scheme, published.netloc):
+                    continue  # another host: checked by the weekly workflow
+                resolved = url._replace(scheme="http", netloc="site.invalid")
+            else:
+                resolved = urlsplit(urljoin(base, link.url))
+            target = target_file(site, resolved.path, prefix)
+            where = f"{link.page}: <{link.tag}> {link.url}"
+            if target is None:
+                problems.append(f"{where}: no such file")
+            elif (
+                resolved.fragment
+                and target.suffix == ".html"
+                and unquote(resolved.fragment) not in ids(target)
+            ):
+                problems.append(f"{where}: no element with that id")
+    return problems
+
+
+def test_the_site_has_pages_with_links(built_site: Path) -> None:
+    found = [link for html in pages(built_site) for link in links(built_site, html)]
+    assert len(pages(built_site)) >= 5
+    assert any("#" in link.url for link in found)
+    notebook = built_site / "three-ways-to-learn-a-game" / "index.html"
+    assert links(built_site, notebook), "the notebook page's links are checked too"
+
+
+def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
+    problems = broken_links(built_site)
+    assert not problems, "broken internal links:\n" + "\n".join(problems)
+
+
+def test_every_sitemap_entry_is_a_built_page(built_site: Path) -> None:
+    sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
+    locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert locations
+    published = urlsplit(site_url(built_site)).path
+    for location in locations:
+        assert target_file(built_site, urlsplit(location).path, published), location
+
+
+def test_a_broken_link_and_a_missing_anchor_are_reported(tmp_path: Path) -> None:
+    canonical = '<link rel="canonical" href="https://example.org/course/">'
+    (tmp_path / "index.html").write_text(
+        f'<html><head>{canonical}</head><body><h2 id="here">Here</h2>'
+        '<a href="#here">ok</a> <a href="other/#gone">no anchor</a>'
+        ' <a href="missing/">no page</a> <a href="https://elsewhere.org/x">external</a>'
+        ' <a href="/course/other/">root-absolute</a></body></html>',
+        encoding="utf-8",
+    )
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "index.html").write_text("<p id='there'>x</p>", encoding="utf-8")
+    problems = broken_links(tmp_path)
+    assert problems == [
+        "index.html: <a> other/#gone: no element with that id",
+        "index.html: <a> missing/: no such file",
+    ]

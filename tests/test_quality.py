@@ -1,0 +1,64 @@
+"""ruff (lint and format) and codespell pass on the repository, as CI checks them.
+
+The tools run from the test's own environment (``sys.executable -m ...``), so
+the pinned versions of tools/constraints.txt decide. codespell reads its
+settings (files to skip, the project word list tools/codespell-words.txt)
+from ``[tool.codespell]`` in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# What codespell reads: the pages, the snippets, and the contributor docs.
+SPELLED = ["docs", "snippets", "README.md", "CONTRIBUTING.md", "tools/templates"]
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def test_ruff_finds_no_lint_errors() -> None:
+    result = run("ruff", "check", "--no-cache", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_leaves_every_file_unchanged() -> None:
+    result = run("ruff", "format", "--check", "--no-cache", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_codespell_finds_no_misspelling_in_pages_snippets_and_docs() -> None:
+    paths = [path for path in SPELLED if (ROOT / path).exists()]
+    result = run("codespell_lib", *paths)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_codespell_finds_no_misspelling_in_notebook_cells(tmp_path: Path) -> None:
+    """The notebooks' Markdown and code, without their outputs (skipped as JSON)."""
+    notebooks = sorted((ROOT / "docs").rglob("*.ipynb"))
+    for notebook in notebooks:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        text = "\n\n".join("".join(cell.get("source", [])) for cell in cells)
+        (tmp_path / f"{notebook.stem}.txt").write_text(text, encoding="utf-8")
+    if not notebooks:
+        pytest.skip("no notebooks")
+    ignore_words = ROOT / "tools" / "codespell-words.txt"
+    result = run("codespell_lib", "--ignore-words", str(ignore_words), str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_codespell_flags_a_misspelling(tmp_path: Path) -> None:
+    misspelt = "sepe" + "rately"  # spelt out here, this file would fail its own check
+    (tmp_path / "page.md").write_text(f"The model is trained {misspelt}.\n", encoding="utf-8")
+    result = run("codespell_lib", str(tmp_path / "page.md"), cwd=tmp_path)
+    assert result.returncode != 0
+    assert misspelt in result.stdout
