@@ -1,8 +1,10 @@
 /*
  * Typeset the page's math with the site's own KaTeX.
  *
- * pymdownx.arithmatex (generic mode) wraps each formula in an element with the
- * class "arithmatex": \( ... \) inline, \[ ... \] in a block. Notebook pages
+ * The build typesets the formulas of Markdown pages already (pymdownx.arithmatex
+ * marks them up; tools/hooks/self_hosted_assets.py renders them), so this
+ * script has little to do there: it typesets any "arithmatex" element still
+ * holding TeX, \( ... \) inline or \[ ... \] in a block. Notebook pages
  * (mkdocs-jupyter) keep $...$ in their Markdown cells; auto-render handles them.
  * `document$` emits on the first load and after every instant navigation.
  */
@@ -21,7 +23,7 @@
   }
 
   function typesetPage(root) {
-    root.querySelectorAll(".arithmatex").forEach(typeset);
+    root.querySelectorAll(".arithmatex:not(:has(.katex))").forEach(typeset);
     root.querySelectorAll(".jupyter-wrapper .jp-MarkdownCell").forEach(function (cell) {
       renderMathInElement(cell, {
         delimiters: [
