@@ -98,3 +98,22 @@ def test_every_python_block_on_a_page_is_collected_as_a_test(
     relative = page.relative_to(DOCS).with_suffix("")
     html = built_site / ("index.html" if relative.name == "index" else f"{relative}/index.html")
     assert count_python_blocks(html) == len(collected)
+
+
+def test_math_is_typeset_at_build_time(tmp_path: Path) -> None:
+    build_docs(
+        tmp_path, {"index.md": "# Home\n\nInline \\(a^2 + b^2\\) and\n\n\\[ e^{i\\pi} \\]\n"}
+    )
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert html.count('class="katex"') == 2
+    assert 'class="katex-display"' in html
+
+
+def test_a_formula_katex_cannot_parse_fails_the_build_and_names_the_page(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from mkdocs.exceptions import Abort
+
+    with pytest.raises(Abort):
+        build_docs(tmp_path, {"index.md": "# Home\n\nBroken \\(\\frac{1}{\\)\n"})
+    assert "index.md: KaTeX cannot typeset" in caplog.text
