@@ -56,10 +56,8 @@ def katex_sources() -> list[tuple[str, Path]]:
     return files
 
 
-# pymdownx.arithmatex, generic mode: \\( inline \\) in a span, \\[ display \\] in a div.
-ARITHMATEX = re.compile(
-    r'<(?P<tag>span|div) class="arithmatex">(?P<tex>.*?)</(?P=tag)>', re.DOTALL
-)
+# pymdownx.arithmatex, generic mode: \( inline \) in a span, \[ display \] in a div.
+ARITHMATEX = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<tex>.*?)</(?P=tag)>', re.DOTALL)
 DELIMITERS = re.compile(r"^\\[\[(](?P<body>.*)\\[\])]$", re.DOTALL)
 
 
