@@ -33,11 +33,15 @@ def build_docs(tmp_path: Path, pages: dict[str, str]):
     build(config)
 
 
+def built_page(site: Path, page: Path) -> Path:
+    """The HTML file the site builds from the Markdown ``page``."""
+    relative = page.relative_to(DOCS).with_suffix("")
+    return site / ("index.html" if relative.name == "index" else f"{relative}/index.html")
+
+
 def test_every_page_is_built(built_site: Path) -> None:
     for page in DOCS.rglob("*.md"):
-        relative = page.relative_to(DOCS).with_suffix("")
-        target = "index.html" if relative.name == "index" else f"{relative}/index.html"
-        assert (built_site / target).is_file(), f"{page.name} was not built"
+        assert built_page(built_site, page).is_file(), f"{page.name} was not built"
 
 
 def test_a_missing_snippet_fails_the_build_and_names_the_file(tmp_path: Path) -> None:
@@ -95,9 +99,7 @@ def test_every_python_block_on_a_page_is_collected_as_a_test(
 
     parser = request.config.hook.pytest_markdown_docs_markdown_it()
     collected = list(extract_fence_tests(parser, page.read_text(encoding="utf-8"), 0, page))
-    relative = page.relative_to(DOCS).with_suffix("")
-    html = built_site / ("index.html" if relative.name == "index" else f"{relative}/index.html")
-    assert count_python_blocks(html) == len(collected)
+    assert count_python_blocks(built_page(built_site, page)) == len(collected)
 
 
 def test_math_is_typeset_at_build_time(tmp_path: Path) -> None:
