@@ -3,12 +3,14 @@
 * KaTeX comes from the npm package pinned in ``tools/package.json``
   (installed by ``npm ci --prefix tools``; ``make`` does it) and is added to
   the site under ``assets/vendor/katex/``.
-* The formulas that ``pymdownx.arithmatex`` marks up are typeset at build
-  time by that same KaTeX (``tools/render-math.mjs``, one Node.js process a
-  page), so a page shows its math without running KaTeX in the browser. A
-  formula KaTeX cannot parse fails the build, naming the page.
+* Every formula is typeset at build time by that same KaTeX
+  (``tools/render-math.mjs``, one Node.js process a page): those that
+  ``pymdownx.arithmatex`` marks up on Markdown pages, and the ``$...$`` and
+  ``$$...$$`` of a notebook's Markdown cells. Pages show their math without
+  any script, so only KaTeX's stylesheet and fonts are served. A formula KaTeX
+  cannot parse fails the build, naming the page.
 * mkdocs-jupyter's notebook template asks cdnjs for MathJax (and Mermaid).
-  Those tags are removed here; the site's own KaTeX typesets notebook math.
+  Those tags are removed here.
 """
 
 from __future__ import annotations
@@ -27,14 +29,15 @@ from mkdocs.structure.pages import Page
 TOOLS = Path(__file__).resolve().parents[1]
 KATEX_DIST = TOOLS / "node_modules" / "katex" / "dist"
 RENDER_MATH = TOOLS / "render-math.mjs"
-KATEX_FILES = ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js")
+KATEX_FILES = ("katex.min.css",)
 VENDOR_DIR = "assets/vendor/katex"
 
-# A <script> that loads from, or imports from, an absolute http(s) URL, and the
-# inert MathJax configuration block that comes with nbconvert's MathJax tag.
+# A <script> that loads or imports (statically or dynamically) from an absolute
+# http(s) URL, and the inert MathJax configuration block that comes with nbconvert's MathJax tag.
 THIRD_PARTY_SCRIPT = re.compile(
     r"<script\b[^>]*\bsrc=[\"']https?://[^>]*>\s*</script>"
-    r"|<script\b[^>]*>(?:(?!</script>).)*?\bfrom\s+[\"']https?://(?:(?!</script>).)*</script>"
+    r"|<script\b[^>]*>(?:(?!</script>).)*?\b(?:from\s+|import\s*\(\s*)[\"']https?://"
+    r"(?:(?!</script>).)*</script>"
     r"|<script type=\"text/x-mathjax-config\">(?:(?!</script>).)*</script>",
     re.DOTALL,
 )
@@ -42,7 +45,7 @@ THIRD_PARTY_SCRIPT = re.compile(
 
 def katex_sources() -> list[tuple[str, Path]]:
     """The KaTeX files the site serves: ``(site path, source path)`` pairs."""
-    if not (KATEX_DIST / "katex.min.js").is_file():
+    if not (KATEX_DIST / "katex.min.css").is_file():
         raise PluginError(
             f"KaTeX is not installed: {KATEX_DIST} is missing. "
             "Run `npm ci --prefix tools` (`make serve` and `make test` do it)."
@@ -89,6 +92,51 @@ def typeset_arithmatex(output: str, where: str) -> str:
     )
 
 
+# A notebook Markdown cell as nbconvert renders it. Its math is still TeX text:
+# $$display$$ or $inline$, as in Jupyter. Code and preformatted text are not math.
+MARKDOWN_CELL = re.compile(r'<div class="[^"]*\bjp-RenderedMarkdown\b[^"]*"[^>]*>')
+TAG = re.compile(r"<(?P<close>/?)(?P<name>[a-zA-Z][\w-]*)[^>]*>")
+NOT_MATH = {"code", "pre", "script", "style"}
+NOTEBOOK_MATH = re.compile(r"\$\$(?P<display>.+?)\$\$|\$(?P<inline>[^$]+?)\$", re.DOTALL)
+
+
+def markdown_cell_text(output: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` spans of text in a notebook's Markdown cells that may hold math."""
+    spans = []
+    for cell in MARKDOWN_CELL.finditer(output):
+        depth, verbatim, position = 1, 0, cell.end()
+        for tag in TAG.finditer(output, cell.end()):
+            if not verbatim and tag.start() > position:
+                spans.append((position, tag.start()))
+            position = tag.end()
+            name, closing = tag["name"].lower(), bool(tag["close"])
+            if name in NOT_MATH:
+                verbatim += -1 if closing else 1
+            elif name == "div":
+                depth += -1 if closing else 1
+                if depth == 0:
+                    break
+    return spans
+
+
+def typeset_notebook_math(output: str, where: str) -> str:
+    """Replace the TeX in a notebook's Markdown cells by its typeset HTML."""
+    pieces, formulas, position = [], [], 0
+    for start, end in markdown_cell_text(output):
+        for match in NOTEBOOK_MATH.finditer(output, start, end):
+            display = match["display"] is not None
+            tex = html.unescape(match["display"] if display else match["inline"]).strip()
+            pieces.append(output[position : match.start()])
+            pieces.append(len(formulas))
+            formulas.append((tex, display))
+            position = match.end()
+    if not formulas:
+        return output
+    pieces.append(output[position:])
+    rendered = typeset(formulas, where)
+    return "".join(rendered[piece] if isinstance(piece, int) else piece for piece in pieces)
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     for dest, src in katex_sources():
         files.append(File.generated(config, dest, abs_src_path=str(src)))
@@ -98,4 +146,5 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if page.file.src_uri.endswith(".ipynb"):
         output = THIRD_PARTY_SCRIPT.sub("", output)
+        output = typeset_notebook_math(output, page.file.src_uri)
     return typeset_arithmatex(output, page.file.src_uri)
