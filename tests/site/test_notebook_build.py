@@ -1,0 +1,168 @@
+"""What the build hooks do to a notebook page (and to code blocks everywhere).
+
+A small notebook, with its outputs saved in it, is built with the site's own
+configuration; the hooks must typeset its math, keep only the styles it uses,
+and leave it needing no script from anywhere but the site.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+import tinycss2
+from bs4 import BeautifulSoup
+
+from .test_site_build import build_docs
+
+pytestmark = pytest.mark.site
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_hook(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+notebook_styles = load_hook("notebook_styles")
+
+
+def notebook(*cells: dict) -> str:
+    return json.dumps(
+        {
+            "cells": [{"id": f"cell-{i}", **cell} for i, cell in enumerate(cells)],
+            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+    )
+
+
+def markdown(source: str) -> dict:
+    return {"cell_type": "markdown", "metadata": {}, "source": source}
+
+
+def code(source: str, output: str) -> dict:
+    return {
+        "cell_type": "code",
+        "execution_count": 1,
+        "metadata": {},
+        "source": source,
+        "outputs": [{"name": "stdout", "output_type": "stream", "text": output}],
+    }
+
+
+NOTEBOOK = notebook(
+    markdown(
+        "# A notebook\n\nInline $a^2 + b^2$, and $k$ in the same paragraph; a price in code, "
+        "`$5 and $6`, is not math.\n\n$$\\sum_{t} \\log p(x_t)$$\n\n"
+        "## A section\n\n```python\ncost = '$1' + '$2'\n```\n"
+    ),
+    code("print('x' * 300)", "x" * 300 + "\n"),
+)
+
+
+@pytest.fixture(scope="module")
+def notebook_html(tmp_path_factory: pytest.TempPathFactory) -> str:
+    tmp_path = tmp_path_factory.mktemp("notebook")
+    build_docs(tmp_path, {"index.md": "# Home\n", "nb.ipynb": NOTEBOOK})
+    return (tmp_path / "site" / "nb" / "index.html").read_text(encoding="utf-8")
+
+
+def test_notebook_math_is_typeset_at_build_time(notebook_html: str) -> None:
+    soup = BeautifulSoup(notebook_html, "html.parser")
+    cell = soup.select_one(".jp-RenderedMarkdown")
+    annotations = [annotation.get_text() for annotation in cell.select("annotation")]
+    assert annotations == ["a^2 + b^2", "k", "\\sum_{t} \\log p(x_t)"]
+    assert len(cell.select(".katex-display")) == 1
+    # Code is not math: its dollars stay as they are.
+    assert [c.get_text() for c in cell.select("p code")] == ["$5 and $6"]
+    assert "'$1' + '$2'" in cell.select_one("pre").get_text()
+
+
+def test_no_page_loads_a_script_to_typeset_math(notebook_html: str) -> None:
+    sources = re.findall(r'<script[^>]*\bsrc="([^"]+)"', notebook_html)
+    assert sources, "the page should load the theme's scripts"
+    assert not [src for src in sources if "katex" in src or "mathjax" in src.lower()]
+    assert "https://" not in " ".join(re.findall(r"<script\b.*?</script>", notebook_html, re.S))
+
+
+def test_a_notebook_formula_katex_cannot_parse_fails_the_build_and_names_the_notebook(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from mkdocs.exceptions import Abort
+
+    broken = notebook(markdown("# Broken\n\nA fraction $\\frac{1}{$ without its end.\n"))
+    with pytest.raises(Abort):
+        build_docs(tmp_path, {"index.md": "# Home\n", "broken.ipynb": broken})
+    assert "broken.ipynb: KaTeX cannot typeset" in caplog.text
+
+
+def page_css(html: str) -> list[str]:
+    return re.findall(r"<style\b[^>]*>(.*?)</style>", html, re.DOTALL)
+
+
+def test_notebook_styles_are_in_the_head_and_only_those_the_page_can_use(
+    notebook_html: str,
+) -> None:
+    head, body = notebook_html.split("</head>", 1)
+    assert "<style" not in body
+    css = "".join(page_css(head))
+    assert ".jupyter-wrapper .jp-InputPrompt" in css  # on the page
+    assert ".jp-Toolbar" not in css  # JupyterLab's, never on a rendered page
+    assert ":root{" not in css.replace(" ", "")  # scoped as .jupyter-wrapper :root
+    assert len(css) < 100_000  # from about 590 KB
+
+
+def purged(css: str, classes: set[str]) -> list[str]:
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    return notebook_styles.purge(rules, classes)
+
+
+def test_purge_keeps_the_selectors_of_a_list_that_can_match() -> None:
+    assert purged(".a, .b, .c .b {color: red}", {"b"}) == [".b{color: red}"]
+    assert purged(".a {color: red}", {"b"}) == []
+
+
+def test_purge_reads_a_selector_list_inside_a_pseudo_class_as_one_selector() -> None:
+    css = ".w :is(.a:hover, .b) .c, .z {display: flex}"
+    assert purged(css, {"w", "c"}) == [".w :is(.a:hover, .b) .c{display: flex}"]
+
+
+def test_purge_ignores_classes_that_need_not_be_there() -> None:
+    css = '.w:not(:is(.gone)) {color: red} a[href$=".pdf"] {color: blue}'
+    assert purged(css, {"w"}) == [".w:not(:is(.gone)){color: red}", 'a[href$=".pdf"]{color: blue}']
+
+
+def test_purge_drops_selectors_that_look_for_the_root_inside_an_element() -> None:
+    css = ".w :root {--x: 1} .w body {margin: 0} :root {--y: 2} .w {--z: 3}"
+    assert purged(css, {"w"}) == [":root{--y: 2}", ".w{--z: 3}"]
+
+
+def test_purge_keeps_material_classes_its_scripts_add() -> None:
+    assert purged(".w .md-typeset__scrollwrap {margin: 0}", {"w"}) != []
+
+
+def test_purge_recurses_into_media_rules_and_keeps_other_at_rules() -> None:
+    css = "@media print {.a {color: red} .b {color: blue}} @keyframes k {to {opacity: 1}}"
+    kept = purged(css, {"a"})
+    assert kept[0] == "@media print{.a{color: red}}"
+    assert kept[1].startswith("@keyframes k")
+
+
+def test_of_identical_rules_only_the_last_is_kept_and_styles_move_to_the_head() -> None:
+    html = (
+        "<html><head><title>t</title></head><body><div class='x'>"
+        '<style>.a {color: red} .x {color: blue}</style><p class="a x"></p>'
+        "<style>.a {color: red}</style><style>.unused {color: green}</style></div></body></html>"
+    )
+    result = notebook_styles.purge_styles(html)
+    head, body = result.split("</head>")
+    assert "<style" not in body
+    assert page_css(head) == [".x{color: blue}", ".a{color: red}"]

@@ -1,0 +1,116 @@
+"""Keep only the notebook styles a notebook page uses.
+
+mkdocs-jupyter inlines all of JupyterLab's stylesheets into every notebook
+page: about 575 KB (89 KB compressed) of rules for widgets, icons, dialogs and
+editors that a rendered notebook never shows, which the reader downloads before
+the page can paint. This hook drops the rules that cannot apply to the page:
+
+* a selector that names a class no element of the page has, other than
+  Material's ``md-`` classes, which its scripts add as the page loads (no
+  script on the page adds JupyterLab's);
+* a selector that looks for ``:root``, ``html`` or ``body`` inside another
+  element: mkdocs-jupyter scopes JupyterLab's rules with ``.jupyter-wrapper``,
+  and ``.jupyter-wrapper :root`` (80 KB of icons) matches nothing;
+* an earlier copy of a rule that appears again, unchanged, later on the page
+  (the later copy is the one the cascade uses);
+* ``<style>`` elements left with no rules (such as the one mkdocs-jupyter fills
+  with a Python list's text, which browsers discard as invalid CSS).
+
+Everything else, custom properties and at-rules included, is kept as it is,
+and moved into ``<head>``, after the theme's stylesheets (where it was in the
+cascade already).
+"""
+
+from __future__ import annotations
+
+import re
+
+import tinycss2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
+
+STYLE = re.compile(r"(?P<open><style\b[^>]*>)(?P<css>.*?)</style>", re.DOTALL)
+CLASS_ATTRIBUTE = re.compile(r"""\bclass=(["'])(?P<names>.*?)\1""")
+SCRIPTED_CLASS_PREFIX = "md-"  # Material's, such as md-typeset__scrollwrap around tables
+CLASS_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+# :not(.a) still matches without .a; :is(.a, .b) needs only one of them. The
+# classes inside functional pseudo-classes do not decide whether a rule is
+# kept, nor does a dot in an attribute selector ([href$=".pdf"]).
+NOT_A_CLASS = re.compile(r":[\w-]+\([^()]*\)|\[[^\]]*\]")
+COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
+ROOT_ONLY = re.compile(r"^(?:html|body)\b|:root\b", re.IGNORECASE)
+
+
+def selector_list(prelude: list) -> list[str]:
+    """A rule's selectors: its prelude split at the commas outside brackets."""
+    selectors, current = [], []
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            selectors.append(tinycss2.serialize(current))
+            current = []
+        else:
+            current.append(token)
+    selectors.append(tinycss2.serialize(current))
+    return [selector.strip() for selector in selectors]
+
+
+def used_classes(html: str) -> set[str]:
+    return {name for match in CLASS_ATTRIBUTE.finditer(html) for name in match["names"].split()}
+
+
+def selector_applies(selector: str, classes: set[str]) -> bool:
+    while NOT_A_CLASS.search(selector):  # innermost first: :not(:is(.a))
+        selector = NOT_A_CLASS.sub("", selector)
+    selector = selector.strip()
+    inner_compounds = COMBINATOR.split(selector)[1:]
+    if any(ROOT_ONLY.search(compound) for compound in inner_compounds):
+        return False
+    return all(
+        name in classes or name.startswith(SCRIPTED_CLASS_PREFIX)
+        for name in CLASS_SELECTOR.findall(selector)
+    )
+
+
+def purge(rules: list, classes: set[str]) -> list[str]:
+    """The serialised rules that may apply to an element of the page."""
+    kept = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            selectors = [s for s in selector_list(rule.prelude) if selector_applies(s, classes)]
+            if selectors:
+                kept.append(",".join(selectors) + "{" + tinycss2.serialize(rule.content) + "}")
+        elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports"):
+            inner = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+            inner = purge(inner, classes)
+            if inner:
+                prelude = tinycss2.serialize(rule.prelude).strip()
+                kept.append(f"@{rule.at_keyword} {prelude}{{{''.join(inner)}}}")
+        elif rule.type == "at-rule":
+            kept.append(tinycss2.serialize([rule]))
+    return kept
+
+
+def purge_styles(html: str) -> str:
+    """The page, its styles purged and moved from the notebook into ``<head>``."""
+    classes = used_classes(html)
+    sheets = []
+    for match in STYLE.finditer(html):
+        rules = tinycss2.parse_stylesheet(match["css"], skip_comments=True, skip_whitespace=True)
+        sheets.append((match["open"], purge(rules, classes)))
+    # Of identical rules, keep the last: the cascade gives it the final word.
+    last = {rule: (i, j) for i, (_, rules) in enumerate(sheets) for j, rule in enumerate(rules)}
+    styles = "".join(
+        f"{open_tag}{''.join(r for j, r in enumerate(rules) if last[r] == (i, j))}</style>"
+        for i, (open_tag, rules) in enumerate(sheets)
+        if any(last[r] == (i, j) for j, r in enumerate(rules))
+    )
+    # In <head>, after the theme's stylesheets as before, the styles are known
+    # before the first paint; a <style> met halfway through the body makes the
+    # browser restyle the whole page it has parsed so far.
+    return STYLE.sub("", html).replace("</head>", f"{styles}</head>", 1)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if not page.file.src_uri.endswith(".ipynb"):
+        return output
+    return purge_styles(output)
