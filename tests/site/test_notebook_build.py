@@ -120,6 +120,21 @@ def test_notebook_styles_are_in_the_head_and_only_those_the_page_can_use(
     assert len(css) < 100_000  # from about 590 KB
 
 
+def test_code_blocks_and_outputs_are_focusable_before_any_script(
+    notebook_html: str, tmp_path: Path
+) -> None:
+    soup = BeautifulSoup(notebook_html, "html.parser")
+    cells = soup.select(".highlight-ipynb")
+    outputs = soup.select(".jp-OutputArea-output pre")
+    assert cells and outputs
+    assert all(element.get("tabindex") == "0" for element in cells + outputs)
+
+    build_docs(tmp_path, {"index.md": "# Home\n\n```python\nx = 1\n```\n"})
+    page = BeautifulSoup((tmp_path / "site" / "index.html").read_text("utf-8"), "html.parser")
+    code_blocks = page.select("div.highlight pre > code")
+    assert code_blocks and all(code.get("tabindex") == "0" for code in code_blocks)
+
+
 def purged(css: str, classes: set[str]) -> list[str]:
     rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
     return notebook_styles.purge(rules, classes)

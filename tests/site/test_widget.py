@@ -26,11 +26,23 @@ ROWS = WIDGET + " [data-token]"
 TOLERANCE = 1e-4
 
 
+def scroll_to_widget(page):
+    """Scroll the widget into view, as a reader does, and wait until it is drawn.
+
+    Off screen, the chapter's blocks are not rendered (content-visibility), and
+    text that is not rendered has no ``innerText``.
+    """
+    widget = page.locator(WIDGET)
+    widget.scroll_into_view_if_needed()
+    page.wait_for_function("widget => widget.innerText.trim() !== ''", arg=widget.element_handle())
+    return widget
+
+
 def open_widget(page, url: str):
-    """Open ``url`` and wait until its widget has loaded its data."""
+    """Open ``url``, wait until its widget has loaded its data, and scroll to it."""
     page.goto(url)
     page.wait_for_selector(WIDGET + '[data-state="ready"]')
-    return page.locator(WIDGET)
+    return scroll_to_widget(page)
 
 
 def shown_rows(page) -> list[tuple[str, float]]:
@@ -204,6 +216,7 @@ def test_a_missing_or_broken_data_file_shows_a_message(page, chapter_url, respon
     page.route("**/next-token.json", lambda route: route.fulfill(**response))
     page.goto(chapter_url)
     page.wait_for_selector(WIDGET + '[data-state="error"]')
+    scroll_to_widget(page)
     assert "could not be loaded" in page.locator(WIDGET + " .next-token__error").inner_text()
     assert page.locator(WIDGET + " .next-token__fallback table").is_visible()
 

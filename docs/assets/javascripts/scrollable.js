@@ -1,27 +1,71 @@
 /*
- * Let keyboard users scroll what scrolls: a table or code cell wider than the
- * page gets tabindex="0", so it can take focus and be scrolled with the arrow
- * keys (WCAG 2.1.1; axe's scrollable-region-focusable). Runs on every page
- * load and instant navigation, and again when the window is resized.
+ * Let keyboard users scroll what scrolls, and only that: a table, code cell
+ * or output wider than the page takes focus (tabindex="0"), so it can be
+ * scrolled with the arrow keys (WCAG 2.1.1; axe's scrollable-region-focusable);
+ * one that fits loses the tab stop. Material does the same for its code
+ * blocks.
+ *
+ * The code cells and outputs are focusable in the HTML already
+ * (tools/hooks/focusable_scrollers.py). Each element is measured when it
+ * comes near the viewport, where the browser has laid it out anyway: measuring
+ * the off-screen blocks of a long page would force their layout
+ * (content-visibility in extra.css) and hold up the page as it loads. Runs on
+ * every page load and instant navigation, and again, for the elements near the
+ * viewport, when the window is resized.
  */
 (function () {
   "use strict";
 
   const SCROLLERS = ".md-typeset__scrollwrap, .jp-OutputArea-output pre, .highlight-ipynb";
+  const near = new Set();
+  let observer = null;
 
-  function markScrollable() {
-    document.querySelectorAll(SCROLLERS).forEach(function (element) {
-      const scrolls = element.scrollWidth > element.clientWidth;
-      if (scrolls && !element.hasAttribute("tabindex")) {
+  function update(elements) {
+    // All reads, then all writes: a write between two reads would make the
+    // browser recompute styles for the second one.
+    const scrolls = elements.map(function (element) {
+      return element.scrollWidth > element.clientWidth;
+    });
+    elements.forEach(function (element, index) {
+      if (scrolls[index]) {
         element.setAttribute("tabindex", "0");
+      } else if (element !== document.activeElement) {
+        element.removeAttribute("tabindex");
       }
     });
   }
 
-  if (typeof document$ !== "undefined") {
-    document$.subscribe(markScrollable);
-  } else {
-    document.addEventListener("DOMContentLoaded", markScrollable);
+  function observe() {
+    if (observer) {
+      observer.disconnect();
+    }
+    near.clear();
+    observer = new IntersectionObserver(
+      function (entries) {
+        const arrived = [];
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting) {
+            near.add(entry.target);
+            arrived.push(entry.target);
+          } else {
+            near.delete(entry.target);
+          }
+        });
+        update(arrived);
+      },
+      { rootMargin: "100% 0px" }
+    );
+    document.querySelectorAll(SCROLLERS).forEach(function (element) {
+      observer.observe(element);
+    });
   }
-  window.addEventListener("resize", markScrollable);
+
+  if (typeof document$ !== "undefined") {
+    document$.subscribe(observe);
+  } else {
+    document.addEventListener("DOMContentLoaded", observe);
+  }
+  window.addEventListener("resize", function () {
+    update(Array.from(near));
+  });
 })();

@@ -1,0 +1,111 @@
+"""Long pages draw their first screen quickly, without moving it, and stay usable.
+
+The blocks of a long page that are off screen are not rendered until the reader
+scrolls near them (``content-visibility`` in ``extra.css``), and Material mounts
+code blocks as they come into view (``content.lazy``). These tests check that
+this costs the reader nothing: the first screen does not move as the page
+loads, off-screen blocks appear when scrolled to, and every block that scrolls
+sideways can take keyboard focus once it is on screen.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PAGES = ["deep-learning-paradigms/", "three-ways-to-learn-a-game/", "lesson-code/"]
+VIEWPORTS = {"phone": {"width": 375, "height": 667}, "laptop": {"width": 1280, "height": 800}}
+
+# Sum of the layout shifts a reader did not cause (the CLS of the load).
+RECORD_LAYOUT_SHIFTS = """
+window.layoutShift = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (!entry.hadRecentInput) window.layoutShift += entry.value;
+  }
+}).observe({ type: "layout-shift", buffered: true });
+"""
+NEXT_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+# Material's code blocks (tabindex on <code>), and the blocks scrollable.js looks after.
+MATERIAL_SCROLLERS = ".md-typeset pre > code"
+OUR_SCROLLERS = ".md-typeset__scrollwrap, .jp-OutputArea-output pre, .highlight-ipynb"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
+@pytest.mark.parametrize("path", PAGES)
+def test_nothing_on_the_first_screen_moves_as_the_page_loads(
+    browser, site_url: str, path: str, viewport: dict
+) -> None:
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.add_init_script(RECORD_LAYOUT_SHIFTS)
+    page.goto(site_url + path)
+    page.wait_for_load_state("networkidle")
+    page.evaluate(NEXT_FRAMES)
+    shift = page.evaluate("window.layoutShift")
+    context.close()
+    assert shift < 0.01, f"the first screen of {path} moved as it loaded (CLS {shift:.3f})"
+
+
+def is_rendered(locator) -> bool:
+    return locator.evaluate("e => e.checkVisibility({ contentVisibilityAuto: true })")
+
+
+def test_an_off_screen_block_is_drawn_when_scrolled_to(page, chapter_url: str) -> None:
+    page.goto(chapter_url)
+    page.wait_for_load_state("networkidle")
+    last_code = page.locator(".md-typeset > h2 ~ h2 ~ .highlight pre").last
+    assert not is_rendered(last_code), "an off-screen code block was rendered at load"
+    last_code.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "e => e.checkVisibility({ contentVisibilityAuto: true })",
+        arg=last_code.element_handle(),
+    )
+    assert last_code.inner_text().strip()
+
+
+def scroll_through(page, selector: str) -> list[dict]:
+    """Bring each element into view in turn; report whether it scrolls and its tabindex."""
+    return page.evaluate(
+        """async (selector) => {
+          const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+          const seen = [];
+          for (const element of document.querySelectorAll(selector)) {
+            element.scrollIntoView({ block: "center" });
+            await frames();
+            await frames();
+            seen.push({
+              name: element.className || element.tagName,
+              scrolls: element.scrollWidth > element.clientWidth,
+              tabindex: element.getAttribute("tabindex"),
+            });
+          }
+          return seen;
+        }""",
+        selector,
+    )
+
+
+@pytest.fixture
+def browser_context_args() -> dict:
+    """A phone's width: most code blocks scroll there."""
+    return {"color_scheme": "light", "viewport": {"width": 375, "height": 667}}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_what_scrolls_on_screen_takes_focus_and_what_fits_does_not(
+    page, site_url: str, path: str
+) -> None:
+    page.goto(site_url + path)
+    page.wait_for_load_state("networkidle")
+    ours = scroll_through(page, OUR_SCROLLERS)
+    material = scroll_through(page, MATERIAL_SCROLLERS)
+    assert ours or material
+    assert any(block["scrolls"] for block in ours + material), "nothing scrolls at 375 px"
+    for block in ours + material:
+        if block["scrolls"]:
+            assert block["tabindex"] == "0", f"{block['name']} scrolls but cannot take focus"
+    for block in ours:
+        if not block["scrolls"]:
+            assert block["tabindex"] is None, f"{block['name']} fits but is a tab stop"
