@@ -197,8 +197,10 @@
     if (!facts.parameters) {
       return "";
     }
+    // 141807 -> "141,807". (toLocaleString would load the browser's locale
+    // data first: tens of milliseconds on a phone, as the page loads.)
     const n = function (x) {
-      return Number(x).toLocaleString("en");
+      return String(Math.round(Number(x))).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
     };
     return (
       "The model: " +
