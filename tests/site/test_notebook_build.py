@@ -181,3 +181,14 @@ def test_of_identical_rules_only_the_last_is_kept_and_styles_move_to_the_head() 
     head, body = result.split("</head>")
     assert "<style" not in body
     assert page_css(head) == [".x{color: blue}", ".a{color: red}"]
+
+
+def test_code_cell_tokens_no_rule_styles_lose_their_span() -> None:
+    html = (
+        "<head><style>.highlight-ipynb .k {color: blue}</style></head>"
+        '<div class="highlight-ipynb hl-python"><pre><span class="k">import</span> '
+        '<span class="n">math</span></pre></div><p><span class="n">kept</span></p>'
+    )
+    result = notebook_styles.unwrap_unstyled_tokens(html)
+    assert '<pre><span class="k">import</span> math</pre>' in result
+    assert '<p><span class="n">kept</span></p>' in result  # outside code cells

@@ -19,6 +19,12 @@ the page can paint. This hook drops the rules that cannot apply to the page:
 Everything else, custom properties and at-rules included, is kept as it is,
 and moved into ``<head>``, after the theme's stylesheets (where it was in the
 cascade already).
+
+Code cells get the same treatment: Pygments wraps every token in a ``<span>``,
+and the notebook's stylesheet colours most token classes but not all (plain
+names, ``n``, are most of a cell's tokens). A span whose class no rule styles
+is replaced by its text: the cell looks the same, with a fraction of the
+elements for the browser to style.
 """
 
 from __future__ import annotations
@@ -38,6 +44,11 @@ CLASS_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 # kept, nor does a dot in an attribute selector ([href$=".pdf"]).
 NOT_A_CLASS = re.compile(r":[\w-]+\([^()]*\)|\[[^\]]*\]")
 COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
+CODE_CELL = re.compile(
+    r'(?P<open><div class="highlight-ipynb\b[^>]*>)(?P<code>.*?)</div>', re.DOTALL
+)
+TOKEN = re.compile(r'<span class="(?P<token>[\w-]+)">(?P<text>[^<]*)</span>')
+STYLED_TOKEN = re.compile(r"\.highlight-ipynb\s+\.([\w-]+)")
 ROOT_ONLY = re.compile(r"^(?:html|body)\b|:root\b", re.IGNORECASE)
 
 
@@ -110,7 +121,21 @@ def purge_styles(html: str) -> str:
     return STYLE.sub("", html).replace("</head>", f"{styles}</head>", 1)
 
 
+def unwrap_unstyled_tokens(html: str) -> str:
+    """Replace each code-cell token span that no rule on the page styles by its text."""
+    css = "".join(match["css"] for match in STYLE.finditer(html))
+    styled = set(STYLED_TOKEN.findall(css))
+
+    def token(match: re.Match[str]) -> str:
+        return match.group(0) if match["token"] in styled else match["text"]
+
+    def cell(match: re.Match[str]) -> str:
+        return match["open"] + TOKEN.sub(token, match["code"]) + "</div>"
+
+    return CODE_CELL.sub(cell, html)
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if not page.file.src_uri.endswith(".ipynb"):
         return output
-    return purge_styles(output)
+    return unwrap_unstyled_tokens(purge_styles(output))
