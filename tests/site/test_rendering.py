@@ -1,11 +1,13 @@
 """Long pages draw their first screen quickly, without moving it, and stay usable.
 
 The blocks of a long page that are off screen are not rendered until the reader
-scrolls near them (``content-visibility`` in ``extra.css``), and Material mounts
-code blocks as they come into view (``content.lazy``). These tests check that
-this costs the reader nothing: the first screen does not move as the page
-loads, off-screen blocks appear when scrolled to, and every block that scrolls
-sideways can take keyboard focus once it is on screen.
+scrolls near them (``content-visibility`` in ``extra.css``; ``lazy-blocks.js``
+draws each once after the load, so the browser knows its height), and Material
+mounts code blocks as they come into view (``content.lazy``). These tests check
+that this costs the reader nothing: the first screen does not move as the page
+loads, off-screen blocks appear when scrolled to, each ends up with its real
+height, and every block that scrolls sideways can take
+keyboard focus once it is on screen.
 """
 
 from __future__ import annotations
@@ -26,6 +28,22 @@ new PerformanceObserver((list) => {
   }
 }).observe({ type: "layout-shift", buffered: true });
 """
+# Each block the page skips (content-visibility: auto), with its height now and
+# once every block is drawn.
+BLOCK_HEIGHTS = """() => {
+  const blocks = [...document.querySelectorAll("body *")].filter(
+    (block) => getComputedStyle(block).contentVisibility === "auto"
+  );
+  const now = blocks.map((block) => block.getBoundingClientRect().height);
+  const style = document.createElement("style");
+  style.textContent = "* { content-visibility: visible !important; }";
+  document.head.append(style);
+  return blocks.map((block, i) => ({
+    block: block.tagName + " " + block.textContent.trim().slice(0, 40),
+    now: now[i],
+    drawn: block.getBoundingClientRect().height,
+  }));
+}"""
 NEXT_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 # Material's code blocks (tabindex on <code>), and the blocks scrollable.js looks after.
 MATERIAL_SCROLLERS = ".md-typeset pre > code"
@@ -65,8 +83,21 @@ def test_an_off_screen_block_is_drawn_when_scrolled_to(page, chapter_url: str) -
     assert last_code.inner_text().strip()
 
 
+@pytest.mark.parametrize("path", PAGES)
+def test_once_its_blocks_are_sized_each_has_its_real_height(
+    page, site_url: str, path: str
+) -> None:
+    """lazy-blocks.js draws each skipped block once, so the browser knows its height."""
+    page.goto(site_url + path)
+    page.wait_for_selector("html[data-blocks-sized]", state="attached")
+    blocks = page.evaluate(BLOCK_HEIGHTS)
+    assert len(blocks) >= 5
+    wrong = [b for b in blocks if abs(b["now"] - b["drawn"]) > 0.5]
+    assert not wrong, f"{path}: blocks sized by a guess: {wrong[:3]}"
+
+
 def scroll_through(page, selector: str) -> list[dict]:
-    """Bring each element into view in turn; report whether it scrolls and its tabindex."""
+    """Bring each shown element into view in turn; report whether it scrolls and its tabindex."""
     return page.evaluate(
         """async (selector) => {
           const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
@@ -75,6 +106,7 @@ def scroll_through(page, selector: str) -> list[dict]:
             element.scrollIntoView({ block: "center" });
             await frames();
             await frames();
+            if (!element.checkVisibility()) continue;  // not shown at all: no tab stop
             seen.push({
               name: element.className || element.tagName,
               scrolls: element.scrollWidth > element.clientWidth,

@@ -6,12 +6,13 @@
  * blocks.
  *
  * The code cells and outputs are focusable in the HTML already
- * (tools/hooks/focusable_scrollers.py). Each element is measured when it
- * comes near the viewport, where the browser has laid it out anyway: measuring
- * the off-screen blocks of a long page would force their layout
- * (content-visibility in extra.css) and hold up the page as it loads. Runs on
- * every page load and instant navigation, and again, for the elements near the
- * viewport, when the window is resized.
+ * (tools/hooks/focusable_scrollers.py), tables once Material has wrapped them
+ * (below). Each element is measured when it comes near the viewport, where
+ * the browser has laid it out anyway: measuring the off-screen blocks of a
+ * long page would force their layout (content-visibility in extra.css) and
+ * hold up the page as it loads. Runs on every page load and instant
+ * navigation, and again, for the elements near the viewport, when the window
+ * is resized.
  */
 (function () {
   "use strict";
@@ -51,11 +52,22 @@
             near.delete(entry.target);
           }
         });
-        update(arrived);
+        // A block that has just come near the viewport is drawn in the next
+        // frame (content-visibility): measure it once it has been.
+        requestAnimationFrame(function () {
+          requestAnimationFrame(function () {
+            update(arrived);
+          });
+        });
       },
-      { rootMargin: "100% 0px" }
+      { rootMargin: "50% 0px" }
     );
     document.querySelectorAll(SCROLLERS).forEach(function (element) {
+      // Material wraps tables as the page loads: until measured, a table's
+      // wrapper is taken to scroll, as code blocks are in the HTML.
+      if (element.matches(".md-typeset__scrollwrap") && !element.hasAttribute("tabindex")) {
+        element.setAttribute("tabindex", "0");
+      }
       observer.observe(element);
     });
   }
