@@ -119,3 +119,15 @@ def test_a_formula_katex_cannot_parse_fails_the_build_and_names_the_page(
     with pytest.raises(Abort):
         build_docs(tmp_path, {"index.md": "# Home\n\nBroken \\(\\frac{1}{\\)\n"})
     assert "index.md: KaTeX cannot typeset" in caplog.text
+
+
+def test_every_script_a_page_loads_is_deferred(built_site: Path) -> None:
+    """The browser paints a page before it runs any of its scripts (overrides/main.html)."""
+    for html in built_site.rglob("*.html"):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        scripts = soup.select("script[src]")
+        assert scripts, f"{html.relative_to(built_site)} loads no script"
+        blocking = [
+            s["src"] for s in scripts if not s.has_attr("defer") and not s.has_attr("async")
+        ]
+        assert not blocking, f"{html.relative_to(built_site)} blocks on {blocking}"

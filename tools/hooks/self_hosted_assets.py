@@ -33,9 +33,10 @@ KATEX_FILES = ("katex.min.css",)
 VENDOR_DIR = "assets/vendor/katex"
 
 # A <script> that loads or imports (statically or dynamically) from an absolute
-# http(s) URL, and the inert MathJax configuration block that comes with nbconvert's MathJax tag.
+# http(s) URL, nbconvert's MathJax tag when it has no URL (src=""), and the
+# inert MathJax configuration block that comes with it.
 THIRD_PARTY_SCRIPT = re.compile(
-    r"<script\b[^>]*\bsrc=[\"']https?://[^>]*>\s*</script>"
+    r"<script\b[^>]*\bsrc=(?:[\"']https?://[^>]*|\"\"[^>]*)>\s*</script>"
     r"|<script\b[^>]*>(?:(?!</script>).)*?\b(?:from\s+|import\s*\(\s*)[\"']https?://"
     r"(?:(?!</script>).)*</script>"
     r"|<script type=\"text/x-mathjax-config\">(?:(?!</script>).)*</script>",
