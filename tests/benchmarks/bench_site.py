@@ -202,6 +202,13 @@ def serve_static(directory: Path) -> Iterator[str]:
 # Builds
 
 
+def timed_run(command: list[str], env: dict) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run ``command`` in the repository; return the finished process and its wall time."""
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    return result, time.perf_counter() - start
+
+
 def clear_cache() -> None:
     shutil.rmtree(ROOT / ".cache", ignore_errors=True)
 
@@ -211,16 +218,9 @@ def timed_build(site_dir: Path, execute_notebook: bool) -> float:
     clear_cache()
     env = {**os.environ, "NOTEBOOK_EXECUTE": "true" if execute_notebook else "false"}
     env["NO_MKDOCS_2_WARNING"] = "1"
-    start = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    result, elapsed = timed_run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)], env
     )
-    elapsed = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}")
     return elapsed
@@ -333,16 +333,7 @@ def measure_tests(chromium: str) -> dict:
     # The README's test command itself, with the notebook's execution left out
     # (its time is reported with the build).
     env = {**os.environ, "CHROMIUM": chromium, "NOTEBOOK_EXECUTE": "false"}
-    start = time.perf_counter()
-    result = subprocess.run(
-        ["make", "test"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    elapsed = time.perf_counter() - start
+    result, elapsed = timed_run(["make", "test"], env)
     summary = (result.stdout.strip().splitlines() or [""])[-1]
     return {"seconds": round(elapsed, 1), "exit_code": result.returncode, "summary": summary}
 

@@ -45,6 +45,7 @@ BLOCK_HEIGHTS = """() => {
   }));
 }"""
 NEXT_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+IS_RENDERED = "e => e.checkVisibility({ contentVisibilityAuto: true })"
 # Material's code blocks (tabindex on <code>), and the blocks scrollable.js looks after.
 MATERIAL_SCROLLERS = ".md-typeset pre > code"
 OUR_SCROLLERS = ".md-typeset__scrollwrap, .jp-OutputArea-output pre, .highlight-ipynb"
@@ -67,7 +68,7 @@ def test_nothing_on_the_first_screen_moves_as_the_page_loads(
 
 
 def is_rendered(locator) -> bool:
-    return locator.evaluate("e => e.checkVisibility({ contentVisibilityAuto: true })")
+    return locator.evaluate(IS_RENDERED)
 
 
 def test_an_off_screen_block_is_drawn_when_scrolled_to(page, chapter_url: str) -> None:
@@ -76,17 +77,12 @@ def test_an_off_screen_block_is_drawn_when_scrolled_to(page, chapter_url: str) -
     last_code = page.locator(".md-typeset > h2 ~ h2 ~ .highlight pre").last
     assert not is_rendered(last_code), "an off-screen code block was rendered at load"
     last_code.scroll_into_view_if_needed()
-    page.wait_for_function(
-        "e => e.checkVisibility({ contentVisibilityAuto: true })",
-        arg=last_code.element_handle(),
-    )
+    page.wait_for_function(IS_RENDERED, arg=last_code.element_handle())
     assert last_code.inner_text().strip()
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_once_its_blocks_are_sized_each_has_its_real_height(
-    page, site_url: str, path: str
-) -> None:
+def test_once_its_blocks_are_sized_each_has_its_real_height(page, site_url: str, path: str) -> None:
     """lazy-blocks.js draws each skipped block once, so the browser knows its height."""
     page.goto(site_url + path)
     page.wait_for_selector("html[data-blocks-sized]", state="attached")
@@ -100,7 +96,9 @@ def scroll_through(page, selector: str) -> list[dict]:
     """Bring each shown element into view in turn; report whether it scrolls and its tabindex."""
     return page.evaluate(
         """async (selector) => {
-          const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+          const frames = """
+        + NEXT_FRAMES
+        + """;
           const seen = [];
           for (const element of document.querySelectorAll(selector)) {
             element.scrollIntoView({ block: "center" });

@@ -110,11 +110,11 @@ def purge_styles(html: str) -> str:
         sheets.append((match["open"], purge(rules, classes)))
     # Of identical rules, keep the last: the cascade gives it the final word.
     last = {rule: (i, j) for i, (_, rules) in enumerate(sheets) for j, rule in enumerate(rules)}
-    styles = "".join(
-        f"{open_tag}{''.join(r for j, r in enumerate(rules) if last[r] == (i, j))}</style>"
-        for i, (open_tag, rules) in enumerate(sheets)
-        if any(last[r] == (i, j) for j, r in enumerate(rules))
-    )
+    styles = ""
+    for i, (open_tag, rules) in enumerate(sheets):
+        kept = "".join(rule for j, rule in enumerate(rules) if last[rule] == (i, j))
+        if kept:
+            styles += f"{open_tag}{kept}</style>"
     # In <head>, after the theme's stylesheets as before, the styles are known
     # before the first paint; a <style> met halfway through the body makes the
     # browser restyle the whole page it has parsed so far.
