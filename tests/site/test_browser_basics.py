@@ -45,13 +45,32 @@ def scheme(page) -> str:
     return page.locator("body").get_attribute("data-md-color-scheme")
 
 
+# The palette the body has when the page's content starts to be parsed, that is
+# before any of it can be drawn.
+RECORD_FIRST_SCHEME = """
+new MutationObserver((records, observer) => {
+  if (document.querySelector(".md-main")) {
+    window.firstScheme = document.body.getAttribute("data-md-color-scheme");
+    observer.disconnect();
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
 @pytest.mark.parametrize(("system", "expected"), [("light", "default"), ("dark", "slate")])
-def test_palette_follows_the_system_preference(browser, site_url: str, system, expected) -> None:
+@pytest.mark.parametrize("path", ["", "deep-learning-paradigms/"])
+def test_palette_follows_the_system_preference_from_the_first_paint(
+    browser, site_url: str, path: str, system: str, expected: str
+) -> None:
+    """On a first visit (nothing stored), no page is drawn light for a dark system."""
     context = browser.new_context(color_scheme=system)
     page = context.new_page()
-    page.goto(site_url)
-    assert scheme(page) == expected
+    page.add_init_script(RECORD_FIRST_SCHEME)
+    page.goto(site_url + path)
+    page.wait_for_load_state("networkidle")
+    first, last = page.evaluate("window.firstScheme"), scheme(page)
     context.close()
+    assert (first, last) == (expected, expected)
 
 
 def test_palette_toggle_switches_to_dark_and_back(page, site_url: str) -> None:
