@@ -67,6 +67,52 @@ def test_nothing_on_the_first_screen_moves_as_the_page_loads(
     assert shift < 0.01, f"the first screen of {path} moved as it loaded (CLS {shift:.3f})"
 
 
+# Once the content starts to be parsed, record each change to the root's and
+# the body's attributes that restyles the whole page when its value changes.
+RECORD_ROOT_CHANGES = """
+window.rootChanges = [];
+const watched = ["class", "data-js-focus-visible", "data-md-color-scheme",
+                 "data-md-color-primary", "data-md-color-accent"];
+const recorder = new MutationObserver((changes) => {
+  for (const change of changes) {
+    window.rootChanges.push({
+      element: change.target.tagName,
+      attribute: change.attributeName,
+      before: change.oldValue,
+      after: change.target.getAttribute(change.attributeName),
+    });
+  }
+});
+new MutationObserver((records, observer) => {
+  if (!document.querySelector(".md-main")) return;
+  observer.disconnect();
+  for (const element of [document.documentElement, document.body]) {
+    recorder.observe(element, { attributes: true, attributeOldValue: true, attributeFilter: watched });
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_material_starts_without_restyling_the_whole_page(
+    browser, site_url: str, scheme: str
+) -> None:
+    """The root's classes and the palette are final before the content is parsed.
+
+    Material's script sets them as it starts; the page's own header script sets
+    them first, so Material's changes leave every value as it was.
+    """
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.add_init_script(RECORD_ROOT_CHANGES)
+    page.goto(site_url + "three-ways-to-learn-a-game/")
+    page.wait_for_load_state("networkidle")
+    changes = page.evaluate("window.rootChanges")
+    context.close()
+    changed = [c for c in changes if c["before"] != c["after"]]
+    assert not changed, f"changed after the content started: {changed}"
+
+
 def is_rendered(locator) -> bool:
     return locator.evaluate(IS_RENDERED)
 
