@@ -138,6 +138,23 @@ def test_once_its_blocks_are_sized_each_has_its_real_height(page, site_url: str,
     assert not wrong, f"{path}: blocks sized by a guess: {wrong[:3]}"
 
 
+@pytest.mark.parametrize("path", PAGES)
+def test_no_skipped_block_is_inside_another(page, site_url: str, path: str) -> None:
+    """A skipped block inside another would be sized while its parent is skipped."""
+    page.goto(site_url + path)
+    page.wait_for_load_state("networkidle")
+    nested = page.evaluate(
+        """() => {
+          const skipped = (e) => getComputedStyle(e).contentVisibility === "auto";
+          const blocks = [...document.querySelectorAll("body *")].filter(skipped);
+          return blocks
+            .filter((block) => blocks.some((other) => other !== block && other.contains(block)))
+            .map((block) => block.tagName + " " + block.className);
+        }"""
+    )
+    assert not nested, f"{path}: skipped blocks inside skipped blocks: {nested[:3]}"
+
+
 def scroll_through(page, selector: str) -> list[dict]:
     """Bring each shown element into view in turn; report whether it scrolls and its tabindex."""
     return page.evaluate(
