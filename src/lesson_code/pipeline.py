@@ -27,7 +27,10 @@ Run it::
 from __future__ import annotations
 
 import argparse
+import base64
 import copy
+import html
+import io
 import json
 import math
 import time
@@ -1024,41 +1027,82 @@ def _targets_text(rows: list[tuple[str, float, str, bool]]) -> str:
 
 # --------------------------------------------------------------------------- plots
 
+# Sized for a column about 500 px wide (a notebook's output column on a laptop):
+# panels are laid out two to a row, and no text is smaller than 9 px there.
+PLOT_WIDTH = 6.4  # inches
+LEGEND_SIZE = 9  # points
 
-def plot_loss_curves(results: PipelineResults) -> Figure:
+
+class Chart(Figure):
+    """A matplotlib figure with a text alternative for readers who cannot see it.
+
+    In a notebook it is shown as a PNG image whose ``alt`` text is ``alt``
+    (matplotlib's own display of a figure has none).
+    """
+
+    def __init__(self, alt: str, **kwargs: Any) -> None:
+        super().__init__(layout="constrained", **kwargs)
+        self.alt = alt
+
+    def _repr_html_(self) -> str:
+        png = io.BytesIO()
+        self.savefig(png, format="png", dpi=100, facecolor="white")
+        data = base64.b64encode(png.getvalue()).decode("ascii")
+        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}">'
+
+
+def plot_loss_curves(results: PipelineResults) -> Chart:
     """Training loss of each stage (held-out loss and the entropy bound for pre-training)."""
-    fig = Figure(figsize=(13, 3.2), layout="constrained")
-    axes = fig.subplots(1, 4)
     pre = results.stages["pretrained"]
+    sft = results.stages["sft"]
+    rm = results.stages["reward_model"]
+    ppo = results.stages["rlhf"].history
+    bound = pre.metrics["entropy_bound"]
+    coach = sft.metrics["coach_entropy"]
+    fig = Chart(
+        alt=(
+            "Training loss of each stage, in four panels. Pre-training: the held-out loss "
+            f"ends at {pre.history['heldout'][-1]:.3f} nats per token, against an entropy "
+            f"bound of {bound:.3f}. SFT: the loss on the coach's moves ends at "
+            f"{sft.history['loss'][-1]:.3f}, against the coach's entropy of {coach:.3f}. "
+            f"Reward model: the loss ends at {rm.history['loss'][-1]:.3f}. PPO: the policy "
+            f"(clipped) and value losses over {len(ppo['policy_loss'])} iterations."
+        ),
+        figsize=(PLOT_WIDTH, 5.2),
+    )
+    axes = fig.subplots(2, 2).ravel()
     axes[0].plot(pre.history["step"], pre.history["loss"], lw=0.8, label="train")
     axes[0].plot(pre.history["heldout_step"], pre.history["heldout"], "o-", label="held-out")
-    axes[0].axhline(pre.metrics["entropy_bound"], color="k", ls="--", label="entropy bound")
+    axes[0].axhline(bound, color="k", ls="--", label="entropy bound")
     axes[0].set(title="1 pre-training", xlabel="step", ylabel="nats per token", ylim=(1.3, 2.0))
-    for ax, name, title in [
-        (axes[1], "sft", "2 SFT (coach's moves)"),
-        (axes[2], "reward_model", "3a reward model"),
+    for ax, stage, title in [
+        (axes[1], sft, "2 SFT (coach's moves)"),
+        (axes[2], rm, "3a reward model"),
     ]:
-        stage = results.stages[name]
         ax.plot(stage.history["step"], stage.history["loss"], lw=0.8, label="train")
         ax.set(title=title, xlabel="step", ylabel="loss")
-    axes[1].axhline(
-        results.stages["sft"].metrics["coach_entropy"], color="k", ls="--", label="coach's entropy"
-    )
-    axes[1].legend(fontsize=8)
-    ppo = results.stages["rlhf"].history
+    axes[1].axhline(coach, color="k", ls="--", label="coach's entropy")
     axes[3].plot(ppo["policy_loss"], label="policy (clipped)")
     axes[3].plot(ppo["value_loss"], label="value")
     axes[3].set(title="3b PPO", xlabel="iteration", ylabel="loss")
-    for ax in (axes[0], axes[3]):
-        ax.legend(fontsize=8)
+    for ax in (axes[0], axes[1], axes[3]):
+        ax.legend(fontsize=LEGEND_SIZE)
     return fig
 
 
-def plot_reward_model_accuracy(results: PipelineResults) -> Figure:
+def plot_reward_model_accuracy(results: PipelineResults) -> Chart:
     """Held-out accuracy of the reward model during training."""
     history = results.stages["reward_model"].history
-    metrics = results.stages["reward_model"].metrics
-    fig = Figure(figsize=(5, 3.2), layout="constrained")
+    judge = results.stages["reward_model"].metrics["judge_accuracy"]
+    fig = Chart(
+        alt=(
+            "Held-out accuracy of the reward model during training. It ends at "
+            f"{history['heldout_accuracy'][-1]:.3f} against the noiseless ordering and "
+            f"{history['noisy_label_accuracy'][-1]:.3f} against the judge's noisy labels; "
+            f"the judge agrees with its own ordering {judge:.3f} of the time."
+        ),
+        figsize=(PLOT_WIDTH * 0.8, 3.4),
+    )
     ax = fig.subplots()
     ax.plot(
         history["heldout_step"], history["heldout_accuracy"], "o-", label="vs noiseless ordering"
@@ -1069,29 +1113,37 @@ def plot_reward_model_accuracy(results: PipelineResults) -> Figure:
         "s-",
         label="vs judge's noisy labels",
     )
-    ax.axhline(metrics["judge_accuracy"], color="k", ls="--", label="the judge vs its own ordering")
+    ax.axhline(judge, color="k", ls="--", label="the judge vs its own ordering")
     ax.set(title="reward model, held-out pairs", xlabel="step", ylabel="accuracy", ylim=(0.4, 1.01))
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=LEGEND_SIZE)
     return fig
 
 
-def plot_ppo(*histories: tuple[str, dict[str, list[float]]]) -> Figure:
+def plot_ppo(*histories: tuple[str, dict[str, list[float]]]) -> Chart:
     """Reward-model score, win rate and KL to the reference per PPO iteration."""
-    fig = Figure(figsize=(12, 3.2), layout="constrained")
-    axes = fig.subplots(1, 3)
+    ends = "; ".join(
+        f"{label}: score {h['score'][-1]:.3f}, win rate {h['win'][-1]:.3f}, KL {h['kl'][-1]:.3f}"
+        for label, h in histories
+    )
+    fig = Chart(
+        alt=(
+            "Three panels over the PPO iterations: the reward model's normalised score, the "
+            f"win rate of the rollouts and the KL to the SFT model. In the last iteration, {ends}."
+        ),
+        figsize=(PLOT_WIDTH, 6.6),
+    )
+    axes = fig.subplots(3, 1, sharex=True)
     for label, history in histories:
-        axes[0].plot(history["score"], label=label)
-        axes[1].plot(history["win"], label=label)
-        axes[2].plot(history["kl"], label=label)
-    axes[0].set(title="reward-model score (normalised)", xlabel="iteration")
-    axes[1].set(title="win rate of the rollouts", xlabel="iteration")
+        for ax, key in zip(axes, ("score", "win", "kl"), strict=True):
+            ax.plot(history[key], label=label)
+    axes[0].set(title="reward-model score (normalised)")
+    axes[1].set(title="win rate of the rollouts")
     axes[2].set(title="KL to the SFT model, nats per move", xlabel="iteration")
-    for ax in axes:
-        ax.legend(fontsize=8)
+    axes[0].legend(fontsize=LEGEND_SIZE)
     return fig
 
 
-def plot_outcomes(evaluation: dict[str, Any], stages: tuple[str, ...] = STAGES) -> Figure:
+def plot_outcomes(evaluation: dict[str, Any], stages: tuple[str, ...] = STAGES) -> Chart:
     """Stacked win / draw / loss bars for each stage against each opponent."""
     matches = [
         ("vs_random", "random, sampled"),
@@ -1099,8 +1151,18 @@ def plot_outcomes(evaluation: dict[str, Any], stages: tuple[str, ...] = STAGES) 
         ("vs_perfect", "perfect, greedy"),
         ("vs_perfect_sampled", "perfect, sampled"),
     ]
-    fig = Figure(figsize=(14, 3.2), layout="constrained")
-    axes = fig.subplots(1, len(matches), sharey=True)
+    wins = "; ".join(
+        f"against {title}, " + ", ".join(f"{s} {evaluation[s][match]['win']:.2f}" for s in stages)
+        for match, title in matches
+    )
+    fig = Chart(
+        alt=(
+            "Share of games won, drawn and lost by X, for each stage's policy "
+            f"({', '.join(stages)}), in four panels, one per opponent. Wins: {wins}."
+        ),
+        figsize=(PLOT_WIDTH, 5.2),
+    )
+    axes = fig.subplots(2, 2, sharey=True).ravel()
     colors = {"win": "tab:green", "draw": "tab:gray", "loss": "tab:red"}
     for ax, (match, title) in zip(axes, matches, strict=True):
         bottom = [0.0] * len(stages)
@@ -1109,8 +1171,9 @@ def plot_outcomes(evaluation: dict[str, Any], stages: tuple[str, ...] = STAGES) 
             ax.bar(stages, heights, bottom=bottom, color=color, label=outcome)
             bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
         ax.set(title=f"X against {title}", ylim=(0, 1))
-    axes[0].set_ylabel("share of games")
-    axes[-1].legend(fontsize=8, loc="lower right")
+    for ax in (axes[0], axes[2]):
+        ax.set_ylabel("share of games")
+    axes[1].legend(fontsize=LEGEND_SIZE, loc="lower right")
     return fig
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import re
 from functools import partial
 from pathlib import Path
 
@@ -21,12 +23,18 @@ from lesson_code.game import (
     winner,
 )
 from lesson_code.pipeline import (
+    Chart,
     Config,
+    PipelineResults,
     PreferenceData,
     hidden_utility,
     judge,
     main,
     model_player,
+    plot_loss_curves,
+    plot_outcomes,
+    plot_ppo,
+    plot_reward_model_accuracy,
     preference_data,
     pretraining_data,
     sft_data,
@@ -136,9 +144,14 @@ def test_model_player_greedy_plays_the_top_token() -> None:
 
 
 @pytest.fixture(scope="module")
-def quick_run(tmp_path_factory) -> tuple[dict, Path]:
+def quick_pipeline(tmp_path_factory) -> tuple[PipelineResults, Path]:
     out = tmp_path_factory.mktemp("pipeline")
-    main(["--quick", "--out", str(out)])
+    return main(["--quick", "--out", str(out)]), out
+
+
+@pytest.fixture(scope="module")
+def quick_run(quick_pipeline) -> tuple[dict, Path]:
+    out = quick_pipeline[1]
     return json.loads((out / "metrics.json").read_text()), out
 
 
@@ -190,3 +203,55 @@ def test_quick_rlhf_beats_the_sft_model_against_the_random_player(quick_run) -> 
     more_wins = ev["rlhf"]["vs_random"]["win"] > ev["sft"]["vs_random"]["win"]
     assert fewer_losses or more_wins
     assert quick_run[0]["rlhf"]["kl_to_reference"] > 0
+
+
+# --------------------------------------------------------------------------- figures
+
+# The notebook's output column on a laptop screen (1280 px wide), in CSS pixels.
+COLUMN_PX = 508
+SMALLEST_TEXT_PX = 9
+
+
+def charts(results: PipelineResults) -> dict[str, Chart]:
+    return {
+        "loss curves": plot_loss_curves(results),
+        "reward model": plot_reward_model_accuracy(results),
+        "ppo": plot_ppo(("RLHF", results.stages["rlhf"].history)),
+        "outcomes": plot_outcomes(results.metrics["evaluation"]),
+    }
+
+
+@pytest.mark.slow
+def test_every_figure_shows_as_an_image_with_its_text_alternative(quick_pipeline) -> None:
+    results = quick_pipeline[0]
+    for name, chart in charts(results).items():
+        html = chart._repr_html_()
+        match = re.fullmatch(r'<img src="data:image/png;base64,([^"]+)" alt="([^"]+)">', html)
+        assert match, f"{name}: {html[:80]}"
+        assert base64.b64decode(match[1]).startswith(b"\x89PNG"), name
+        assert len(match[2]) > 80, f"{name}: alt text too short to describe it: {match[2]!r}"
+    # The alternative gives the numbers the figure shows, as the run computed them.
+    heldout = results.stages["pretrained"].history["heldout"][-1]
+    assert f"{heldout:.3f}" in plot_loss_curves(results).alt
+    kl = results.stages["rlhf"].history["kl"][-1]
+    assert f"KL {kl:.3f}" in plot_ppo(("RLHF", results.stages["rlhf"].history)).alt
+
+
+@pytest.mark.slow
+def test_figure_text_is_legible_in_the_notebook_column(quick_pipeline) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    for name, chart in charts(quick_pipeline[0]).items():
+        FigureCanvasAgg(chart).draw()  # lays out the ticks and their labels
+        width_px = chart.get_figwidth() * 100  # as _repr_html_ renders it
+        scale = min(1.0, COLUMN_PX / width_px)
+        sizes = [
+            text.get_fontsize() * 100 / 72 * scale
+            for text in chart.findobj(Text)
+            if text.get_visible() and text.get_text().strip()
+        ]
+        assert sizes, name
+        assert min(sizes) >= SMALLEST_TEXT_PX, (
+            f"{name}: text {min(sizes):.1f} px tall in a {COLUMN_PX}-px column"
+        )
