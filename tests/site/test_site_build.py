@@ -131,3 +131,18 @@ def test_every_script_a_page_loads_is_deferred(built_site: Path) -> None:
             s["src"] for s in scripts if not s.has_attr("defer") and not s.has_attr("async")
         ]
         assert not blocking, f"{html.relative_to(built_site)} blocks on {blocking}"
+
+
+def test_every_image_says_what_it_shows(built_site: Path) -> None:
+    """No image has an empty alt text or nbconvert's placeholder for a missing one.
+
+    The notebook's figures have images only when the notebook is executed
+    (NOTEBOOK_EXECUTE=true, as in CI).
+    """
+    placeholder = "No description has been provided for this image"
+    for html in built_site.rglob("*.html"):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        for image in soup.select(".md-content img"):
+            alt = image.get("alt", "").strip()
+            where = f"{html.relative_to(built_site)}: {image.get('src', '')[:60]}"
+            assert alt and alt != placeholder, f"{where} has no description"
