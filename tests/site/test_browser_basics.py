@@ -58,8 +58,8 @@ new MutationObserver((records, observer) => {
 
 
 @pytest.mark.parametrize(("system", "expected"), [("light", "default"), ("dark", "slate")])
-@pytest.mark.parametrize("path", ["", "deep-learning-paradigms/"])
-def test_palette_follows_the_system_preference_from_the_first_paint(
+@pytest.mark.parametrize("path", ["", "deep-learning-paradigms/"], ids=["home", "chapter"])
+def test_palette_follows_the_system_preference_before_the_content_is_parsed(
     browser, site_url: str, path: str, system: str, expected: str
 ) -> None:
     """On a first visit (nothing stored), no page is drawn light for a dark system."""
