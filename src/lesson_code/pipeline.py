@@ -78,6 +78,7 @@ from lesson_code.sft import sft_loss
 from lesson_code.transformer import GPT, GPTConfig
 
 __all__ = [
+    "Chart",
     "Config",
     "PipelineResults",
     "StageResult",
@@ -1036,19 +1037,28 @@ LEGEND_SIZE = 9  # points
 class Chart(Figure):
     """A matplotlib figure with a text alternative for readers who cannot see it.
 
-    In a notebook it is shown as a PNG image whose ``alt`` text is ``alt``
-    (matplotlib's own display of a figure has none).
+    In a notebook it is shown as a PNG image, ``DPI`` pixels per inch, whose
+    ``alt`` text is ``alt`` (matplotlib's own display of a figure has none).
     """
 
+    DPI = 100
+
     def __init__(self, alt: str, **kwargs: Any) -> None:
-        super().__init__(layout="constrained", **kwargs)
+        kwargs.setdefault("layout", "constrained")
+        super().__init__(**kwargs)
         self.alt = alt
 
     def _repr_html_(self) -> str:
         png = io.BytesIO()
-        self.savefig(png, format="png", dpi=100, facecolor="white")
+        self.savefig(png, format="png", dpi=self.DPI, facecolor="white")
         data = base64.b64encode(png.getvalue()).decode("ascii")
         return f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}">'
+
+
+def _last_tenth_mean(values: list[float]) -> float:
+    """The mean of the last tenth of a noisy per-step curve (at least one value)."""
+    tail = values[-max(1, len(values) // 10) :]
+    return sum(tail) / len(tail)
 
 
 def plot_loss_curves(results: PipelineResults) -> Chart:
@@ -1063,9 +1073,10 @@ def plot_loss_curves(results: PipelineResults) -> Chart:
         alt=(
             "Training loss of each stage, in four panels. Pre-training: the held-out loss "
             f"ends at {pre.history['heldout'][-1]:.3f} nats per token, against an entropy "
-            f"bound of {bound:.3f}. SFT: the loss on the coach's moves ends at "
-            f"{sft.history['loss'][-1]:.3f}, against the coach's entropy of {coach:.3f}. "
-            f"Reward model: the loss ends at {rm.history['loss'][-1]:.3f}. PPO: the policy "
+            f"bound of {bound:.3f}. SFT: the loss on the coach's moves averages "
+            f"{_last_tenth_mean(sft.history['loss']):.3f} over the last tenth of the steps, "
+            f"against the coach's entropy of {coach:.3f}. Reward model: the loss averages "
+            f"{_last_tenth_mean(rm.history['loss']):.3f} over the last tenth. PPO: the policy "
             f"(clipped) and value losses over {len(ppo['policy_loss'])} iterations."
         ),
         figsize=(PLOT_WIDTH, 5.2),
@@ -1143,17 +1154,21 @@ def plot_ppo(*histories: tuple[str, dict[str, list[float]]]) -> Chart:
     return fig
 
 
+PLAYING = {"sampled": "sampling its moves", "greedy": "playing its top move"}
+
+
 def plot_outcomes(evaluation: dict[str, Any], stages: tuple[str, ...] = STAGES) -> Chart:
     """Stacked win / draw / loss bars for each stage against each opponent."""
     matches = [
-        ("vs_random", "random, sampled"),
-        ("vs_random_greedy", "random, greedy"),
-        ("vs_perfect", "perfect, greedy"),
-        ("vs_perfect_sampled", "perfect, sampled"),
+        ("vs_random", "random", "sampled"),
+        ("vs_random_greedy", "random", "greedy"),
+        ("vs_perfect", "perfect", "greedy"),
+        ("vs_perfect_sampled", "perfect", "sampled"),
     ]
     wins = "; ".join(
-        f"against {title}, " + ", ".join(f"{s} {evaluation[s][match]['win']:.2f}" for s in stages)
-        for match, title in matches
+        f"against the {opponent} player, X {PLAYING[how]}: "
+        + ", ".join(f"{s} {evaluation[s][match]['win']:.2f}" for s in stages)
+        for match, opponent, how in matches
     )
     fig = Chart(
         alt=(
@@ -1164,16 +1179,18 @@ def plot_outcomes(evaluation: dict[str, Any], stages: tuple[str, ...] = STAGES) 
     )
     axes = fig.subplots(2, 2, sharey=True).ravel()
     colors = {"win": "tab:green", "draw": "tab:gray", "loss": "tab:red"}
-    for ax, (match, title) in zip(axes, matches, strict=True):
+    for ax, (match, opponent, how) in zip(axes, matches, strict=True):
         bottom = [0.0] * len(stages)
         for outcome, color in colors.items():
             heights = [evaluation[s][match][outcome] for s in stages]
             ax.bar(stages, heights, bottom=bottom, color=color, label=outcome)
             bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
-        ax.set(title=f"X against {title}", ylim=(0, 1))
+        ax.set(title=f"X against {opponent}, {how}", ylim=(0, 1))
     for ax in (axes[0], axes[2]):
         ax.set_ylabel("share of games")
-    axes[1].legend(fontsize=LEGEND_SIZE, loc="lower right")
+    # The bars fill each panel: the legend goes below them.
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=LEGEND_SIZE, loc="outside lower center", ncols=3)
     return fig
 
 

@@ -244,10 +244,10 @@ def test_figure_text_is_legible_in_the_notebook_column(quick_pipeline) -> None:
 
     for name, chart in charts(quick_pipeline[0]).items():
         FigureCanvasAgg(chart).draw()  # lays out the ticks and their labels
-        width_px = chart.get_figwidth() * 100  # as _repr_html_ renders it
+        width_px = chart.get_figwidth() * Chart.DPI  # as _repr_html_ renders it
         scale = min(1.0, COLUMN_PX / width_px)
         sizes = [
-            text.get_fontsize() * 100 / 72 * scale
+            text.get_fontsize() * Chart.DPI / 72 * scale
             for text in chart.findobj(Text)
             if text.get_visible() and text.get_text().strip()
         ]
