@@ -131,6 +131,31 @@ def browser_context_args() -> dict:
 
 
 @pytest.fixture
+def first_visit(browser):
+    """Load a URL as a first-time reader does, in a fresh browser context.
+
+    ``first_visit(url, script, **options)`` creates the context with
+    ``options``, runs ``script`` (if any) before the page's own scripts, and
+    returns the page once the network is idle. Contexts close after the test.
+    """
+    contexts = []
+
+    def load(url: str, script: str | None = None, **options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        if script:
+            page.add_init_script(script)
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        return page
+
+    yield load
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def page(browser, browser_context_args: dict, page_log: PageLog, request: pytest.FixtureRequest):
     context = browser.new_context(**browser_context_args)
 

@@ -60,17 +60,11 @@ new MutationObserver((records, observer) => {
 @pytest.mark.parametrize(("system", "expected"), [("light", "default"), ("dark", "slate")])
 @pytest.mark.parametrize("path", ["", "deep-learning-paradigms/"], ids=["home", "chapter"])
 def test_palette_follows_the_system_preference_before_the_content_is_parsed(
-    browser, site_url: str, path: str, system: str, expected: str
+    first_visit, site_url: str, path: str, system: str, expected: str
 ) -> None:
     """On a first visit (nothing stored), no page is drawn light for a dark system."""
-    context = browser.new_context(color_scheme=system)
-    page = context.new_page()
-    page.add_init_script(RECORD_FIRST_SCHEME)
-    page.goto(site_url + path)
-    page.wait_for_load_state("networkidle")
-    first, last = page.evaluate("window.firstScheme"), scheme(page)
-    context.close()
-    assert (first, last) == (expected, expected)
+    page = first_visit(site_url + path, RECORD_FIRST_SCHEME, color_scheme=system)
+    assert (page.evaluate("window.firstScheme"), scheme(page)) == (expected, expected)
 
 
 def test_palette_toggle_switches_to_dark_and_back(page, site_url: str) -> None:

@@ -54,16 +54,11 @@ OUR_SCROLLERS = ".md-typeset__scrollwrap, .jp-OutputArea-output pre, .highlight-
 @pytest.mark.parametrize("viewport", VIEWPORTS.values(), ids=VIEWPORTS.keys())
 @pytest.mark.parametrize("path", PAGES)
 def test_nothing_on_the_first_screen_moves_as_the_page_loads(
-    browser, site_url: str, path: str, viewport: dict
+    first_visit, site_url: str, path: str, viewport: dict
 ) -> None:
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
-    page.add_init_script(RECORD_LAYOUT_SHIFTS)
-    page.goto(site_url + path)
-    page.wait_for_load_state("networkidle")
+    page = first_visit(site_url + path, RECORD_LAYOUT_SHIFTS, viewport=viewport)
     page.evaluate(NEXT_FRAMES)
     shift = page.evaluate("window.layoutShift")
-    context.close()
     assert shift < 0.01, f"the first screen of {path} moved as it loaded (CLS {shift:.3f})"
 
 
@@ -98,7 +93,7 @@ EXPECTED_ROOT_CHANGES = {"data-md-color-switching", "data-md-color-media", "data
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_material_changes_nothing_the_header_script_set(
-    browser, site_url: str, scheme: str
+    first_visit, site_url: str, scheme: str
 ) -> None:
     """The root's classes and the palette are final before the content is parsed.
 
@@ -107,13 +102,9 @@ def test_material_changes_nothing_the_header_script_set(
     attribute a Material upgrade starts to change on the root or the body fails
     this test until it is set there too, or listed in EXPECTED_ROOT_CHANGES.
     """
-    context = browser.new_context(color_scheme=scheme)
-    page = context.new_page()
-    page.add_init_script(RECORD_ROOT_CHANGES)
-    page.goto(site_url + "three-ways-to-learn-a-game/")
-    page.wait_for_load_state("networkidle")
+    notebook = site_url + "three-ways-to-learn-a-game/"
+    page = first_visit(notebook, RECORD_ROOT_CHANGES, color_scheme=scheme)
     changes = page.evaluate("window.rootChanges")
-    context.close()
     changed = [
         c
         for c in changes

@@ -1,5 +1,5 @@
 /*
- * Give the skipped blocks of a long page their real height, a few at a time,
+ * Give the skipped blocks of a long page their real height, one at a time,
  * once the page has loaded.
  *
  * The browser skips the style and layout of a long page's off-screen blocks
@@ -9,7 +9,7 @@
  * screen is approximate: the scrollbar, a jump to a heading far down, and
  * anything that measures the page (an accessibility checker) see blocks where
  * they are not. So, when the browser is idle, this script draws each skipped
- * block once, BATCH blocks a frame; the browser remembers its height (the
+ * block once, one a frame; the browser remembers its height (the
  * `auto` of contain-intrinsic-size) and skips it again while it is off
  * screen. When every block has been sized, <html> gets data-blocks-sized.
  * Runs on every page load and instant navigation.
@@ -18,7 +18,6 @@
   "use strict";
 
   const BLOCKS = ".md-typeset > *, .jp-Notebook > .jp-Cell, .jp-RenderedMarkdown > *";
-  const BATCH = 1;
   const SLICE_MS = 4;
   const whenIdle =
     window.requestIdleCallback ||
@@ -62,20 +61,18 @@
       if (current !== run) {
         return;
       }
-      // Which candidates extra.css skips: reading a style can cost a little,
-      // so a few at a time, then draw them.
+      // The next candidate extra.css skips: reading a style can cost a
+      // little, so look for at most SLICE_MS, then draw the block found.
       const stop = performance.now() + SLICE_MS;
-      const batch = [];
-      while (next < candidates.length && batch.length < BATCH && performance.now() < stop) {
-        const block = candidates[next++];
-        if (getComputedStyle(block).contentVisibility === "auto") {
-          batch.push(block);
+      let block = null;
+      while (!block && next < candidates.length && performance.now() < stop) {
+        const candidate = candidates[next++];
+        if (getComputedStyle(candidate).contentVisibility === "auto") {
+          block = candidate;
         }
       }
-      if (batch.length) {
-        batch.forEach(function (block) {
-          block.style.contentVisibility = "visible";
-        });
+      if (block) {
+        block.style.contentVisibility = "visible";
         await nextFrame(); // drawn
         if (document.fonts && document.fonts.status === "loading") {
           // A block drawn for the first time may ask for a font (KaTeX's):
@@ -83,9 +80,7 @@
           await document.fonts.ready;
           await nextFrame();
         }
-        batch.forEach(function (block) {
-          block.style.contentVisibility = "";
-        });
+        block.style.contentVisibility = "";
       }
     }
     if (current === run) {
