@@ -13,7 +13,10 @@ Measures, on this machine:
   them (gzip for text, ``Cache-Control: max-age``): the bytes of a cold load by
   type (HTML, CSS, JS, fonts, images, data), raw and as transferred, and the
   number of requests, recorded by headless Chromium; and their Lighthouse
-  scores (default mobile settings);
+  scores (default mobile settings; the median of ``--lighthouse-runs`` runs,
+  each started once the machine is quiet, with what it ran on: Lighthouse's
+  CPU ``benchmarkIndex``, how busy the CPUs were before it and the CPU time
+  the hypervisor took during it);
 - axe-core violations on every page, in light and in dark mode.
 
 It checks the budgets, prints pass or fail for each, and writes every figure
@@ -420,8 +423,65 @@ def measure_weight(browser, url: str) -> dict:
 # Lighthouse
 
 
+# Lighthouse's simulated throttling multiplies the CPU time it observes by four,
+# so work from other programs on the machine inflates Total Blocking Time (the
+# largest part of the performance score) several times over: "client resource
+# contention" is a high-impact source of variability in Lighthouse's own notes
+# (docs/variability.md in GoogleChrome/lighthouse). Each run therefore starts
+# once the machine's CPUs have been mostly idle for a second (or after
+# QUIET_WAIT_S), and records what it ran on: how busy the machine was just
+# before, the share of CPU time the hypervisor took away during the run
+# (steal), and Lighthouse's own measure of the CPU's speed (benchmarkIndex).
+QUIET_BUSY_SHARE = 0.15  # busier than this (share of all CPUs) is not quiet
+QUIET_WAIT_S = 120.0
+
+
+@dataclass(frozen=True)
+class CpuTimes:
+    """Cumulative CPU time of all CPUs since boot, in clock ticks (Linux /proc/stat)."""
+
+    total: int
+    busy: int
+    steal: int
+
+    @classmethod
+    def read(cls) -> CpuTimes | None:
+        try:
+            line = Path("/proc/stat").read_text(encoding="ascii").split("\n", 1)[0]
+        except OSError:
+            return None  # not Linux: nothing to record
+        user, nice, system, idle, iowait, irq, softirq, steal = map(int, line.split()[1:9])
+        total = user + nice + system + idle + iowait + irq + softirq + steal
+        return cls(total=total, busy=total - idle - iowait, steal=steal)
+
+    def shares_since(self, earlier: CpuTimes) -> tuple[float, float]:
+        """The busy and the stolen share of the CPU time between ``earlier`` and now."""
+        elapsed = max(self.total - earlier.total, 1)
+        return (self.busy - earlier.busy) / elapsed, (self.steal - earlier.steal) / elapsed
+
+
+def wait_until_quiet() -> float | None:
+    """Wait until the CPUs were busy less than QUIET_BUSY_SHARE over one second.
+
+    Gives up after QUIET_WAIT_S. Returns the busy share of the last second
+    measured (None where /proc/stat does not exist).
+    """
+    deadline = time.monotonic() + QUIET_WAIT_S
+    while True:
+        before = CpuTimes.read()
+        time.sleep(1.0)
+        after = CpuTimes.read()
+        if before is None or after is None:
+            return None
+        busy, _ = after.shares_since(before)
+        if busy < QUIET_BUSY_SHARE or time.monotonic() > deadline:
+            return busy
+
+
 def run_lighthouse(url: str, chromium: str, out: Path) -> dict:
     env = {**os.environ, "CHROME_PATH": chromium}
+    busy_before = wait_until_quiet()
+    start = CpuTimes.read()
     result = subprocess.run(
         [
             str(LIGHTHOUSE),
@@ -436,6 +496,7 @@ def run_lighthouse(url: str, chromium: str, out: Path) -> dict:
         text=True,
         check=False,
     )
+    end = CpuTimes.read()
     if result.returncode != 0 or not out.is_file():
         sys.exit(f"Lighthouse failed on {url}:\n{result.stdout}\n{result.stderr}")
     report = json.loads(out.read_text(encoding="utf-8"))
@@ -463,20 +524,37 @@ def run_lighthouse(url: str, chromium: str, out: Path) -> dict:
     metrics["cumulative-layout-shift"] = round(
         report["audits"]["cumulative-layout-shift"]["numericValue"], 3
     )
-    return {"scores": scores, "failing_audits": failing, "metrics": metrics}
+    machine = {"benchmark_index": round(report["environment"]["benchmarkIndex"])}
+    if busy_before is not None and start and end:
+        machine["busy_before"] = round(busy_before, 3)
+        machine["steal_during"] = round(end.shares_since(start)[1], 3)
+    return {"scores": scores, "failing_audits": failing, "metrics": metrics, "machine": machine}
+
+
+def median_run(reports: list[dict]) -> dict:
+    """The run whose performance score is the median (the lower one of an even count)."""
+    ranked = sorted(
+        reports,
+        key=lambda r: (r["scores"]["performance"], -r["metrics"]["total-blocking-time"]),
+    )
+    return ranked[(len(ranked) - 1) // 2]
 
 
 def measure_lighthouse(url: str, chromium: str, runs: int, workdir: Path) -> dict:
     reports = [run_lighthouse(url, chromium, workdir / f"lh-{i}.json") for i in range(runs)]
-    scores = {
-        key: int(statistics.median(r["scores"][key] for r in reports))
-        for key in reports[0]["scores"]
-    }
+    median = median_run(reports)
     return {
-        "scores": scores,
-        "runs": [r["scores"] for r in reports],
-        "failing_audits": reports[-1]["failing_audits"],
-        "metrics": reports[-1]["metrics"],
+        "scores": {
+            key: int(statistics.median_low(r["scores"][key] for r in reports))
+            for key in reports[0]["scores"]
+        },
+        "runs": [
+            {**r["scores"], "tbt_ms": r["metrics"]["total-blocking-time"], **r["machine"]}
+            for r in reports
+        ],
+        # The audits and metrics of the run with the median performance score.
+        "failing_audits": median["failing_audits"],
+        "metrics": median["metrics"],
     }
 
 
@@ -522,6 +600,22 @@ class Row:
     value: str
     budget: str = ""
     passed: bool | None = None
+
+
+def machine_summary(runs: list[dict]) -> str:
+    """What the Lighthouse runs ran on: CPU speed, and how busy the machine was."""
+
+    def spread(key: str, scale: float = 1, digits: int = 0, unit: str = "") -> str:
+        values = [r[key] * scale for r in runs if key in r]
+        if not values:
+            return "n/a"
+        return f"{min(values):.{digits}f}-{max(values):.{digits}f}{unit}"
+
+    return (
+        f"benchmarkIndex {spread('benchmark_index')}, "
+        f"CPUs busy before {spread('busy_before', 100, 1, ' %')}, "
+        f"steal during {spread('steal_during', 100, 1, ' %')}"
+    )
 
 
 def kb(n: int) -> str:
@@ -603,6 +697,8 @@ def build_rows(data: dict) -> list[Row]:
                 score = lighthouse["scores"][key]
                 failing = lighthouse["failing_audits"].get(key) or []
                 note = f" (short: {', '.join(failing)})" if failing and score < 100 else ""
+                if len(lighthouse["runs"]) > 1 and key == "performance":
+                    note = f" (runs {', '.join(str(r[key]) for r in lighthouse['runs'])})" + note
                 rows.append(
                     Row(
                         f"{name}: Lighthouse {key}",
@@ -620,6 +716,7 @@ def build_rows(data: dict) -> list[Row]:
                     f"{metrics['total-blocking-time']} ms / {metrics['cumulative-layout-shift']}",
                 )
             )
+            rows.append(Row(f"{name}: Lighthouse runs on", machine_summary(lighthouse["runs"])))
     axe = data["axe"]
     for path, schemes in axe["pages"].items():
         for scheme, violations in schemes.items():
