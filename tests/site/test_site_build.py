@@ -145,4 +145,5 @@ def test_every_image_says_what_it_shows(built_site: Path) -> None:
         for image in soup.select(".md-content img"):
             alt = image.get("alt", "").strip()
             where = f"{html.relative_to(built_site)}: {image.get('src', '')[:60]}"
-            assert alt and alt != placeholder, f"{where} has no description"
+            assert alt, f"{where} has no description"
+            assert alt != placeholder, f"{where} has nbconvert's placeholder for a description"
