@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import Literal
 
 import matplotlib
 
@@ -21,11 +20,9 @@ import torch
 from matplotlib.figure import Figure
 
 from lesson_code.ppo import clipped_surrogate
+from lesson_code.schemes import INK, Scheme
 
-Scheme = Literal["light", "dark"]
-
-# Material's default text colours for its "default" and "slate" schemes.
-INK = {"light": "#1f2228", "dark": "#e2e4e9"}
+# Data colours with at least 3:1 contrast on each scheme's page.
 LINE = {"light": "#3949ab", "dark": "#9fa8da"}
 MARK = {"light": "#c62828", "dark": "#ef9a9a"}
 
@@ -80,7 +77,7 @@ def cake_figure(scheme: Scheme = "light") -> Figure:
     in each paradigm (bits, log scale), with his NIPS 2016 figures as labels."""
     fig, ax = plt.subplots(figsize=(7.2, 2.8))
     for row, (_name, low, high, label) in enumerate(CAKE_LAYERS):
-        ax.barh(row, high - low, left=low, height=0.55, color=LINE[scheme], alpha=0.35 + 0.3 * row)
+        ax.barh(row, high - low, left=low, height=0.55, color=LINE[scheme], alpha=0.65 + 0.15 * row)
         ax.text(high * 1.6, row, label, va="center", color=INK[scheme], fontsize=9)
     ax.set_xscale("log")
     ax.set_xlim(0.5, 1e10)

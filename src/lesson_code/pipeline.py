@@ -36,10 +36,11 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
@@ -74,6 +75,7 @@ from lesson_code.ppo import (
 from lesson_code.pretraining import next_token_loss
 from lesson_code.reward_model import preference_accuracy, preference_loss
 from lesson_code.rlhf import kl_shaped_rewards
+from lesson_code.schemes import CYCLE, INK, PAGE, SCHEMES, Scheme
 from lesson_code.sft import sft_loss
 from lesson_code.transformer import GPT, GPTConfig
 
@@ -85,6 +87,7 @@ __all__ = [
     "check_targets",
     "evaluate",
     "hidden_utility",
+    "in_either_scheme",
     "judge",
     "main",
     "model_player",
@@ -98,6 +101,7 @@ __all__ = [
     "pretraining_data",
     "rlhf",
     "run_pipeline",
+    "scheme_style",
     "seed_everything",
     "sft_data",
     "summary_table",
@@ -1034,11 +1038,43 @@ PLOT_WIDTH = 6.4  # inches
 LEGEND_SIZE = 9  # points
 
 
+def scheme_style(scheme: Scheme) -> dict[str, Any]:
+    """Matplotlib settings that draw a chart for one of the site's colour schemes.
+
+    Text, axes and ticks in the scheme's ink; lines in colours that read on
+    both pages; no background, so the page's shows through; legends on the
+    page's colour.
+    """
+    ink = INK[scheme]
+    return {
+        "figure.facecolor": "none",
+        "axes.facecolor": "none",
+        "savefig.facecolor": "none",
+        "text.color": ink,
+        "axes.labelcolor": ink,
+        "axes.titlecolor": ink,
+        "axes.edgecolor": ink,
+        "xtick.color": ink,
+        "ytick.color": ink,
+        "legend.facecolor": PAGE[scheme],
+        "axes.prop_cycle": matplotlib.cycler(color=CYCLE),
+    }
+
+
+def _ink() -> str:
+    """The ink of the scheme a chart is being drawn in (for reference lines)."""
+    return matplotlib.rcParams["text.color"]
+
+
 class Chart(Figure):
-    """A matplotlib figure with a text alternative for readers who cannot see it.
+    """A matplotlib figure with a text alternative, for either colour scheme.
 
     In a notebook it is shown as a PNG image, ``DPI`` pixels per inch, whose
     ``alt`` text is ``alt`` (matplotlib's own display of a figure has none).
+    A chart from one of the plot functions below can draw itself again in the
+    other scheme (``redraw``): it is then shown as a ``<picture>`` whose dark
+    image a browser picks when the reader's system is dark. The site shows the
+    image of the palette the reader chose (``tools/hooks/notebook_images.py``).
     """
 
     DPI = 100
@@ -1047,12 +1083,53 @@ class Chart(Figure):
         kwargs.setdefault("layout", "constrained")
         super().__init__(**kwargs)
         self.alt = alt
+        self.scheme: Scheme = "light"
+        self.redraw: Callable[..., Chart] | None = None
+
+    def png(self) -> bytes:
+        """The chart as a PNG image, with a transparent background."""
+        image = io.BytesIO()
+        self.savefig(image, format="png", dpi=self.DPI, facecolor="none")
+        return image.getvalue()
+
+    def in_scheme(self, scheme: Scheme) -> Chart:
+        """This chart as drawn in ``scheme``: itself, or a new drawing."""
+        if scheme == self.scheme:
+            return self
+        if self.redraw is None:
+            raise ValueError(f"this chart is drawn in the {self.scheme} scheme only")
+        return self.redraw(scheme=scheme)
 
     def _repr_html_(self) -> str:
-        png = io.BytesIO()
-        self.savefig(png, format="png", dpi=self.DPI, facecolor="white")
-        data = base64.b64encode(png.getvalue()).decode("ascii")
-        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}">'
+        alt = html.escape(self.alt)
+        if self.redraw is None:
+            return f'<img src="{_png_url(self.png())}" alt="{alt}">'
+        light, dark = (_png_url(self.in_scheme(scheme).png()) for scheme in SCHEMES)
+        return (
+            f'<picture><source srcset="{dark}" media="(prefers-color-scheme: dark)">'
+            f'<img src="{light}" alt="{alt}"></picture>'
+        )
+
+
+def _png_url(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def in_either_scheme(plot: Callable[..., Chart]) -> Callable[..., Chart]:
+    """Give a plot function a ``scheme`` keyword (default ``"light"``), and the
+    chart it returns a way to draw itself again in the other scheme."""
+
+    @wraps(plot)
+    def draw(*args: Any, scheme: Scheme = "light", **kwargs: Any) -> Chart:
+        if scheme not in SCHEMES:
+            raise ValueError(f"scheme must be one of {SCHEMES}, not {scheme!r}")
+        with matplotlib.rc_context(scheme_style(scheme)):
+            chart = plot(*args, **kwargs)
+        chart.scheme = scheme
+        chart.redraw = partial(draw, *args, **kwargs)
+        return chart
+
+    return draw
 
 
 def _last_tenth_mean(values: list[float]) -> float:
@@ -1061,6 +1138,7 @@ def _last_tenth_mean(values: list[float]) -> float:
     return sum(tail) / len(tail)
 
 
+@in_either_scheme
 def plot_loss_curves(results: PipelineResults) -> Chart:
     """Training loss of each stage (held-out loss and the entropy bound for pre-training)."""
     pre = results.stages["pretrained"]
@@ -1084,7 +1162,7 @@ def plot_loss_curves(results: PipelineResults) -> Chart:
     axes = fig.subplots(2, 2).ravel()
     axes[0].plot(pre.history["step"], pre.history["loss"], lw=0.8, label="train")
     axes[0].plot(pre.history["heldout_step"], pre.history["heldout"], "o-", label="held-out")
-    axes[0].axhline(bound, color="k", ls="--", label="entropy bound")
+    axes[0].axhline(bound, color=_ink(), ls="--", label="entropy bound")
     axes[0].set(title="1 pre-training", xlabel="step", ylabel="nats per token", ylim=(1.3, 2.0))
     for ax, stage, title in [
         (axes[1], sft, "2 SFT (coach's moves)"),
@@ -1092,7 +1170,7 @@ def plot_loss_curves(results: PipelineResults) -> Chart:
     ]:
         ax.plot(stage.history["step"], stage.history["loss"], lw=0.8, label="train")
         ax.set(title=title, xlabel="step", ylabel="loss")
-    axes[1].axhline(coach, color="k", ls="--", label="coach's entropy")
+    axes[1].axhline(coach, color=_ink(), ls="--", label="coach's entropy")
     axes[3].plot(ppo["policy_loss"], label="policy (clipped)")
     axes[3].plot(ppo["value_loss"], label="value")
     axes[3].set(title="3b PPO", xlabel="iteration", ylabel="loss")
@@ -1101,6 +1179,7 @@ def plot_loss_curves(results: PipelineResults) -> Chart:
     return fig
 
 
+@in_either_scheme
 def plot_reward_model_accuracy(results: PipelineResults) -> Chart:
     """Held-out accuracy of the reward model during training."""
     history = results.stages["reward_model"].history
@@ -1124,12 +1203,13 @@ def plot_reward_model_accuracy(results: PipelineResults) -> Chart:
         "s-",
         label="vs judge's noisy labels",
     )
-    ax.axhline(judge, color="k", ls="--", label="the judge vs its own ordering")
+    ax.axhline(judge, color=_ink(), ls="--", label="the judge vs its own ordering")
     ax.set(title="reward model, held-out pairs", xlabel="step", ylabel="accuracy", ylim=(0.4, 1.01))
     ax.legend(fontsize=LEGEND_SIZE)
     return fig
 
 
+@in_either_scheme
 def plot_ppo(*histories: tuple[str, dict[str, list[float]]]) -> Chart:
     """Reward-model score, win rate and KL to the reference per PPO iteration."""
     ends = "; ".join(
@@ -1157,6 +1237,7 @@ def plot_ppo(*histories: tuple[str, dict[str, list[float]]]) -> Chart:
 PLAYING = {"sampled": "sampling its moves", "greedy": "playing its top move"}
 
 
+@in_either_scheme
 def plot_outcomes(evaluation: dict[str, Any], stages: tuple[str, ...] = STAGES) -> Chart:
     """Stacked win / draw / loss bars for each stage against each opponent."""
     matches = [
@@ -1204,7 +1285,7 @@ def save_plots(results: PipelineResults, out: Path) -> list[Path]:
     }
     paths = []
     for name, fig in figures.items():
-        fig.savefig(out / name, dpi=110)
+        fig.savefig(out / name, dpi=110, facecolor=PAGE["light"])
         paths.append(out / name)
     return paths
 

@@ -7,7 +7,9 @@ and leave it needing no script from anywhere but the site.
 
 from __future__ import annotations
 
+import base64
 import importlib.util
+import io
 import json
 import re
 from pathlib import Path
@@ -31,6 +33,7 @@ def load_hook(name: str):
 
 
 notebook_styles = load_hook("notebook_styles")
+notebook_images = load_hook("notebook_images")
 
 
 def notebook(*cells: dict) -> str:
@@ -58,6 +61,40 @@ def code(source: str, output: str) -> dict:
     }
 
 
+def tiny_png(width: int, height: int, grey: float) -> bytes:
+    from matplotlib.image import imsave
+
+    image = io.BytesIO()
+    imsave(image, [[(grey, grey, grey)] * width] * height, format="png")
+    return image.getvalue()
+
+
+def data_url(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+LIGHT_PNG, DARK_PNG, PLAIN_PNG = tiny_png(6, 4, 0.9), tiny_png(6, 4, 0.1), tiny_png(3, 5, 0.5)
+CHART_ALT = "A chart, drawn for both colour schemes."
+
+
+def display(html: str, png: bytes) -> dict:
+    """A code cell whose outputs are a chart (its HTML) and a plain PNG image."""
+    return {
+        "cell_type": "code",
+        "execution_count": 2,
+        "metadata": {},
+        "source": "chart",
+        "outputs": [
+            {"output_type": "display_data", "metadata": {}, "data": {"text/html": html}},
+            {
+                "output_type": "display_data",
+                "metadata": {},
+                "data": {"image/png": base64.b64encode(png).decode("ascii")},
+            },
+        ],
+    }
+
+
 NOTEBOOK = notebook(
     markdown(
         "# A notebook\n\nInline $a^2 + b^2$, and $k$ in the same paragraph; a price in code, "
@@ -65,14 +102,51 @@ NOTEBOOK = notebook(
         "## A section\n\n```python\ncost = '$1' + '$2'\n```\n"
     ),
     code("print('x' * 300)", "x" * 300 + "\n"),
+    display(
+        f'<picture><source srcset="{data_url(DARK_PNG)}" media="(prefers-color-scheme: dark)">'
+        f'<img src="{data_url(LIGHT_PNG)}" alt="{CHART_ALT}"></picture>',
+        PLAIN_PNG,
+    ),
 )
 
 
 @pytest.fixture(scope="module")
-def notebook_html(tmp_path_factory: pytest.TempPathFactory) -> str:
+def notebook_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp_path = tmp_path_factory.mktemp("notebook")
     build_docs(tmp_path, {"index.md": "# Home\n", "nb.ipynb": NOTEBOOK})
-    return (tmp_path / "site" / "nb" / "index.html").read_text(encoding="utf-8")
+    return tmp_path / "site"
+
+
+@pytest.fixture(scope="module")
+def notebook_html(notebook_site: Path) -> str:
+    return (notebook_site / "nb" / "index.html").read_text(encoding="utf-8")
+
+
+def test_output_images_are_files_of_their_size_loaded_lazily(
+    notebook_site: Path, notebook_html: str
+) -> None:
+    assert "data:image" not in notebook_html
+    images = BeautifulSoup(notebook_html, "html.parser").select(".jp-OutputArea-output img")
+    assert len(images) == 3  # the chart's two, and the plain image
+    for image, png, fragment in zip(
+        images, (LIGHT_PNG, DARK_PNG, PLAIN_PNG), ("#only-light", "#only-dark", ""), strict=True
+    ):
+        path, hash_mark, found = image["src"].partition("#")
+        assert hash_mark + found == fragment
+        assert (notebook_site / "nb" / path).resolve().read_bytes() == png
+        width, height = notebook_images.png_size(png)
+        assert (image["width"], image["height"]) == (str(width), str(height))
+        assert image["loading"] == "lazy"
+
+
+def test_a_chart_shows_the_image_of_the_palette_the_reader_chose(notebook_html: str) -> None:
+    """Material hides img[src$="#only-dark"] in the light palette, and the
+    light one in the dark palette; the browser's own choice (by the system's
+    scheme) is left out: no <picture> remains."""
+    soup = BeautifulSoup(notebook_html, "html.parser")
+    assert not soup.select("picture")
+    chart = [image for image in soup.select("img") if image.get("alt") == CHART_ALT]
+    assert [image["src"].rpartition("#")[2] for image in chart] == ["only-light", "only-dark"]
 
 
 def test_notebook_math_is_typeset_at_build_time(notebook_html: str) -> None:
@@ -126,13 +200,15 @@ def test_code_blocks_and_outputs_are_focusable_before_any_script(
     soup = BeautifulSoup(notebook_html, "html.parser")
     cells = soup.select(".highlight-ipynb")
     outputs = soup.select(".jp-OutputArea-output pre")
-    assert cells and outputs
+    assert cells
+    assert outputs
     assert all(element.get("tabindex") == "0" for element in cells + outputs)
 
     build_docs(tmp_path, {"index.md": "# Home\n\n```python\nx = 1\n```\n"})
     page = BeautifulSoup((tmp_path / "site" / "index.html").read_text("utf-8"), "html.parser")
     code_blocks = page.select("div.highlight pre > code")
-    assert code_blocks and all(code.get("tabindex") == "0" for code in code_blocks)
+    assert code_blocks
+    assert all(code.get("tabindex") == "0" for code in code_blocks)
 
 
 def purged(css: str, classes: set[str]) -> list[str]:

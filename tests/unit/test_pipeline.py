@@ -39,6 +39,7 @@ from lesson_code.pipeline import (
     pretraining_data,
     sft_data,
 )
+from lesson_code.schemes import SCHEMES, low_contrast
 from lesson_code.sft import mask_prompt
 from lesson_code.transformer import GPT, GPTConfig
 
@@ -227,10 +228,16 @@ def test_every_figure_shows_as_an_image_with_its_text_alternative(quick_pipeline
     shown = charts(results)
     for name, chart in shown.items():
         html = chart._repr_html_()
-        match = re.fullmatch(r'<img src="data:image/png;base64,([^"]+)" alt="([^"]+)">', html)
+        match = re.fullmatch(
+            r'<picture><source srcset="data:image/png;base64,([^"]+)" '
+            r'media="\(prefers-color-scheme: dark\)">'
+            r'<img src="data:image/png;base64,([^"]+)" alt="([^"]+)"></picture>',
+            html,
+        )
         assert match, f"{name}: {html[:80]}"
         assert base64.b64decode(match[1]).startswith(b"\x89PNG"), name
-        assert len(match[2]) > 80, f"{name}: alt text too short to describe it: {match[2]!r}"
+        assert base64.b64decode(match[2]).startswith(b"\x89PNG"), name
+        assert len(match[3]) > 80, f"{name}: alt text too short to describe it: {match[3]!r}"
     # The alternative gives the numbers the figure shows, as the run computed them.
     heldout = results.stages["pretrained"].history["heldout"][-1]
     assert f"{heldout:.3f}" in shown["loss curves"].alt
@@ -256,3 +263,11 @@ def test_figure_text_is_legible_in_the_notebook_column(quick_pipeline) -> None:
         assert min(sizes) >= SMALLEST_TEXT_PX, (
             f"{name}: text {min(sizes):.1f} px tall in a {COLUMN_PX}-px column"
         )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_figure_reads_on_the_page_of_its_scheme(quick_pipeline, scheme: str) -> None:
+    """Text at 4.5:1 and lines, bars and axes at 3:1 against the page (WCAG 2.2)."""
+    for name, chart in charts(quick_pipeline[0]).items():
+        assert low_contrast(chart.in_scheme(scheme), scheme) == [], name
