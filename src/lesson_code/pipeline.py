@@ -30,6 +30,7 @@ import argparse
 import base64
 import copy
 import html
+import inspect
 import io
 import json
 import math
@@ -88,10 +89,12 @@ __all__ = [
     "evaluate",
     "hidden_utility",
     "in_either_scheme",
+    "ink",
     "judge",
     "main",
     "model_player",
     "move_quality",
+    "paper",
     "plot_loss_curves",
     "plot_outcomes",
     "plot_ppo",
@@ -1042,14 +1045,14 @@ def scheme_style(scheme: Scheme) -> dict[str, Any]:
     """Matplotlib settings that draw a chart for one of the site's colour schemes.
 
     Text, axes and ticks in the scheme's ink; lines in colours that read on
-    both pages; no background, so the page's shows through; legends on the
-    page's colour.
+    both pages; the background, legends included, in the page's colour, so
+    that each image also reads wherever it is shown on its own.
     """
     ink = INK[scheme]
     return {
-        "figure.facecolor": "none",
-        "axes.facecolor": "none",
-        "savefig.facecolor": "none",
+        "figure.facecolor": PAGE[scheme],
+        "axes.facecolor": PAGE[scheme],
+        "savefig.facecolor": "auto",
         "text.color": ink,
         "axes.labelcolor": ink,
         "axes.titlecolor": ink,
@@ -1061,9 +1064,14 @@ def scheme_style(scheme: Scheme) -> dict[str, Any]:
     }
 
 
-def _ink() -> str:
+def ink() -> str:
     """The ink of the scheme a chart is being drawn in (for reference lines)."""
     return matplotlib.rcParams["text.color"]
+
+
+def paper() -> str:
+    """The background of the scheme a chart is being drawn in (for separators)."""
+    return matplotlib.rcParams["axes.facecolor"]
 
 
 class Chart(Figure):
@@ -1075,6 +1083,9 @@ class Chart(Figure):
     other scheme (``redraw``): it is then shown as a ``<picture>`` whose dark
     image a browser picks when the reader's system is dark. The site shows the
     image of the palette the reader chose (``tools/hooks/notebook_images.py``).
+    The other scheme's drawing comes from calling the plot function again with
+    the same arguments: a change made to the chart after it was drawn is not in
+    it (make the change in the plot function instead).
     """
 
     DPI = 100
@@ -1087,9 +1098,9 @@ class Chart(Figure):
         self.redraw: Callable[..., Chart] | None = None
 
     def png(self) -> bytes:
-        """The chart as a PNG image, with a transparent background."""
+        """The chart as a PNG image, on its own background colour."""
         image = io.BytesIO()
-        self.savefig(image, format="png", dpi=self.DPI, facecolor="none")
+        self.savefig(image, format="png", dpi=self.DPI, facecolor="auto")
         return image.getvalue()
 
     def in_scheme(self, scheme: Scheme) -> Chart:
@@ -1129,6 +1140,16 @@ def in_either_scheme(plot: Callable[..., Chart]) -> Callable[..., Chart]:
         chart.redraw = partial(draw, *args, **kwargs)
         return chart
 
+    # help() and inspect show the new keyword (wraps() copies the old signature).
+    signature = inspect.signature(plot)
+    parameters = list(signature.parameters.values())
+    position = next(
+        (i for i, p in enumerate(parameters) if p.kind is inspect.Parameter.VAR_KEYWORD),
+        len(parameters),
+    )
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    parameters.insert(position, inspect.Parameter("scheme", keyword, default="light"))
+    draw.__signature__ = signature.replace(parameters=parameters)
     return draw
 
 
@@ -1162,7 +1183,7 @@ def plot_loss_curves(results: PipelineResults) -> Chart:
     axes = fig.subplots(2, 2).ravel()
     axes[0].plot(pre.history["step"], pre.history["loss"], lw=0.8, label="train")
     axes[0].plot(pre.history["heldout_step"], pre.history["heldout"], "o-", label="held-out")
-    axes[0].axhline(bound, color=_ink(), ls="--", label="entropy bound")
+    axes[0].axhline(bound, color=ink(), ls="--", label="entropy bound")
     axes[0].set(title="1 pre-training", xlabel="step", ylabel="nats per token", ylim=(1.3, 2.0))
     for ax, stage, title in [
         (axes[1], sft, "2 SFT (coach's moves)"),
@@ -1170,7 +1191,7 @@ def plot_loss_curves(results: PipelineResults) -> Chart:
     ]:
         ax.plot(stage.history["step"], stage.history["loss"], lw=0.8, label="train")
         ax.set(title=title, xlabel="step", ylabel="loss")
-    axes[1].axhline(coach, color=_ink(), ls="--", label="coach's entropy")
+    axes[1].axhline(coach, color=ink(), ls="--", label="coach's entropy")
     axes[3].plot(ppo["policy_loss"], label="policy (clipped)")
     axes[3].plot(ppo["value_loss"], label="value")
     axes[3].set(title="3b PPO", xlabel="iteration", ylabel="loss")
@@ -1203,7 +1224,7 @@ def plot_reward_model_accuracy(results: PipelineResults) -> Chart:
         "s-",
         label="vs judge's noisy labels",
     )
-    ax.axhline(judge, color=_ink(), ls="--", label="the judge vs its own ordering")
+    ax.axhline(judge, color=ink(), ls="--", label="the judge vs its own ordering")
     ax.set(title="reward model, held-out pairs", xlabel="step", ylabel="accuracy", ylim=(0.4, 1.01))
     ax.legend(fontsize=LEGEND_SIZE)
     return fig
@@ -1264,7 +1285,8 @@ def plot_outcomes(evaluation: dict[str, Any], stages: tuple[str, ...] = STAGES) 
         bottom = [0.0] * len(stages)
         for outcome, color in colors.items():
             heights = [evaluation[s][match][outcome] for s in stages]
-            ax.bar(stages, heights, bottom=bottom, color=color, label=outcome)
+            # A line of the page between the segments tells them apart.
+            ax.bar(stages, heights, bottom=bottom, color=color, label=outcome, edgecolor=paper())
             bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
         ax.set(title=f"X against {opponent}, {how}", ylim=(0, 1))
     for ax in (axes[0], axes[2]):
@@ -1285,7 +1307,7 @@ def save_plots(results: PipelineResults, out: Path) -> list[Path]:
     }
     paths = []
     for name, fig in figures.items():
-        fig.savefig(out / name, dpi=110, facecolor=PAGE["light"])
+        fig.savefig(out / name, dpi=110)
         paths.append(out / name)
     return paths
 

@@ -3,7 +3,8 @@
 Material for MkDocs' ``default`` palette is ``"light"`` here and its
 ``slate`` palette ``"dark"``. :mod:`lesson_code.figures` (the chapter's SVGs)
 and the notebook's charts (:class:`lesson_code.pipeline.Chart`) draw their
-text and axes in ``INK`` and their legends on ``PAGE``.
+text and axes in ``INK``; the charts are drawn on ``PAGE``.
+:func:`low_contrast` checks a figure against its page.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ if TYPE_CHECKING:
 Scheme = Literal["light", "dark"]
 SCHEMES: tuple[Scheme, ...] = ("light", "dark")
 
-# Material's default text colour and page background in each palette.
+# A text colour close to Material's in each palette (fully opaque, where
+# Material's is a translucent black or white), and Material's page background.
 INK: dict[Scheme, str] = {"light": "#1f2228", "dark": "#e2e4e9"}
 PAGE: dict[Scheme, str] = {"light": "#ffffff", "dark": "#1e2129"}
 
-# Data colours for a chart's lines, in order: matplotlib's first colours, with
-# its orange darkened, each at least 3:1 on both pages.
+# Data colours for a chart's lines, in order: tab10's blue, orange (darkened),
+# green, red, purple and grey, each at least 3:1 on both pages.
 CYCLE: tuple[str, ...] = ("#1f77b4", "#d9650b", "#2ca02c", "#d62728", "#9467bd", "#7f7f7f")
 
 TEXT_CONTRAST = 4.5  # WCAG 2.2, success criterion 1.4.3
@@ -51,11 +53,14 @@ def contrast_ratio(first: tuple[float, float, float], second: tuple[float, float
 def low_contrast(figure: Figure, scheme: Scheme) -> list[str]:
     """What ``figure`` draws with too little contrast on the page of ``scheme``.
 
-    Text needs ``TEXT_CONTRAST``; lines, markers, bars, axes and ticks need
-    ``GRAPHIC_CONTRAST``. A colour drawn with transparency is measured as it
-    shows on the page. Backgrounds (the figure's, the axes', legend frames)
-    are not measured. Returns one description per failing part.
+    Text needs ``TEXT_CONTRAST``; lines, markers, patches (bars, spines) and
+    collections (scatter, fill_between) need ``GRAPHIC_CONTRAST``. Each part is
+    measured against the page, as it shows there (with its transparency), not
+    against the parts next to it; backgrounds (the figure's, the axes', legend
+    frames) are not measured, nor are images. A filled part is measured by its
+    fill, a hollow one by its edge. Returns one description per failing part.
     """
+    from matplotlib.collections import Collection
     from matplotlib.colors import to_rgba
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -72,28 +77,40 @@ def low_contrast(figure: Figure, scheme: Scheme) -> list[str]:
 
     failures = []
 
-    def check(part: str, colour: object, minimum: float) -> None:
-        *rgb, alpha = to_rgba(colour)
-        if alpha == 0:
+    def check(part: str, colour: object, minimum: float, alpha: float | None = None) -> None:
+        *rgb, opacity = to_rgba(colour, alpha)
+        if opacity == 0:
             return  # not drawn
-        shown = tuple(alpha * c + (1 - alpha) * p for c, p in zip(rgb, page, strict=True))
+        shown = tuple(opacity * c + (1 - opacity) * p for c, p in zip(rgb, page, strict=True))
         ratio = contrast_ratio(shown, page)
         if ratio < minimum:
             failures.append(f"{part}: {ratio:.2f}:1, needs {minimum}:1")
 
+    def drawn(colour: object, alpha: float | None = None) -> bool:
+        return to_rgba(colour, alpha)[3] > 0
+
     no_line = ("None", "none", "", " ", None)
-    for artist in figure.findobj(lambda a: a.get_visible()):
+    for artist in figure.findobj(lambda a: a.get_visible() and id(a) not in backgrounds):
         label = f"{type(artist).__name__} {artist.get_label()!r}"
-        if isinstance(artist, Text) and artist.get_text().strip():
-            check(f"text {artist.get_text()!r}", artist.get_color(), TEXT_CONTRAST)
+        alpha = artist.get_alpha()
+        if isinstance(artist, Text):
+            if artist.get_text().strip():
+                check(f"text {artist.get_text()!r}", artist.get_color(), TEXT_CONTRAST, alpha)
         elif isinstance(artist, Line2D):
             if artist.get_linestyle() not in no_line and artist.get_linewidth():
-                check(label, artist.get_color(), GRAPHIC_CONTRAST)
+                check(label, artist.get_color(), GRAPHIC_CONTRAST, alpha)
             if artist.get_marker() not in no_line:
-                check(f"{label} marker", artist.get_markeredgecolor(), GRAPHIC_CONTRAST)
-        elif isinstance(artist, Patch) and id(artist) not in backgrounds:
-            if artist.get_fill():
+                face = artist.get_markerfacecolor()
+                mark = face if drawn(face, alpha) else artist.get_markeredgecolor()
+                check(f"{label} marker", mark, GRAPHIC_CONTRAST, alpha)
+        elif isinstance(artist, Patch):  # its colours include its alpha
+            if artist.get_fill() and drawn(artist.get_facecolor()):
                 check(label, artist.get_facecolor(), GRAPHIC_CONTRAST)
             elif artist.get_linewidth():
                 check(label, artist.get_edgecolor(), GRAPHIC_CONTRAST)
+        elif isinstance(artist, Collection):  # likewise
+            faces = [c for c in artist.get_facecolors() if c[3] > 0]
+            edges = artist.get_edgecolors() if any(artist.get_linewidths()) else []
+            for colour in faces or edges:
+                check(label, colour, GRAPHIC_CONTRAST)
     return failures

@@ -474,7 +474,14 @@ def wait_until_quiet() -> float | None:
         if before is None or after is None:
             return None
         busy, _ = after.shares_since(before)
-        if busy < QUIET_BUSY_SHARE or time.monotonic() > deadline:
+        if busy < QUIET_BUSY_SHARE:
+            return busy
+        if time.monotonic() > deadline:
+            print(
+                f"  the CPUs are still {busy:.0%} busy after {QUIET_WAIT_S:.0f} s: "
+                "running Lighthouse anyway",
+                file=sys.stderr,
+            )
             return busy
 
 
@@ -525,36 +532,33 @@ def run_lighthouse(url: str, chromium: str, out: Path) -> dict:
         report["audits"]["cumulative-layout-shift"]["numericValue"], 3
     )
     machine = {"benchmark_index": round(report["environment"]["benchmarkIndex"])}
-    if busy_before is not None and start and end:
+    if busy_before is not None and start is not None and end is not None:
         machine["busy_before"] = round(busy_before, 3)
         machine["steal_during"] = round(end.shares_since(start)[1], 3)
     return {"scores": scores, "failing_audits": failing, "metrics": metrics, "machine": machine}
 
 
-def median_run(reports: list[dict]) -> dict:
-    """The run whose performance score is the median (the lower one of an even count)."""
+def median_run(reports: list[dict], category: str) -> dict:
+    """The run whose score in ``category`` is the median (the lower one of an even count)."""
     ranked = sorted(
         reports,
-        key=lambda r: (r["scores"]["performance"], -r["metrics"]["total-blocking-time"]),
+        key=lambda r: (r["scores"][category], -r["metrics"]["total-blocking-time"]),
     )
     return ranked[(len(ranked) - 1) // 2]
 
 
 def measure_lighthouse(url: str, chromium: str, runs: int, workdir: Path) -> dict:
     reports = [run_lighthouse(url, chromium, workdir / f"lh-{i}.json") for i in range(runs)]
-    median = median_run(reports)
+    medians = {key: median_run(reports, key) for key in reports[0]["scores"]}
     return {
-        "scores": {
-            key: int(statistics.median_low(r["scores"][key] for r in reports))
-            for key in reports[0]["scores"]
-        },
+        "scores": {key: run["scores"][key] for key, run in medians.items()},
         "runs": [
             {**r["scores"], "tbt_ms": r["metrics"]["total-blocking-time"], **r["machine"]}
             for r in reports
         ],
-        # The audits and metrics of the run with the median performance score.
-        "failing_audits": median["failing_audits"],
-        "metrics": median["metrics"],
+        # Each category's audits, and the metrics, of the run with its median score.
+        "failing_audits": {key: run["failing_audits"][key] for key, run in medians.items()},
+        "metrics": medians["performance"]["metrics"],
     }
 
 

@@ -13,10 +13,13 @@ import io
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import tinycss2
 from bs4 import BeautifulSoup
+
+from lesson_code.pipeline import Chart, in_either_scheme
 
 from .test_site_build import build_docs
 
@@ -73,8 +76,21 @@ def data_url(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-LIGHT_PNG, DARK_PNG, PLAIN_PNG = tiny_png(6, 4, 0.9), tiny_png(6, 4, 0.1), tiny_png(3, 5, 0.5)
-CHART_ALT = "A chart, drawn for both colour schemes."
+CHART_ALT = 'A chart, "drawn" for both colour schemes: 2 > 1.'
+
+
+@in_either_scheme
+def tiny_chart() -> Chart:
+    chart = Chart(alt=CHART_ALT, figsize=(0.6, 0.4))
+    chart.subplots().plot([0, 1])
+    return chart
+
+
+CHART_HTML = tiny_chart()._repr_html_()
+DARK_PNG, LIGHT_PNG = (
+    base64.b64decode(data) for data in re.findall(r"base64,([^\"]+)", CHART_HTML)
+)
+PLAIN_PNG = tiny_png(3, 5, 0.5)
 
 
 def display(html: str, png: bytes) -> dict:
@@ -102,18 +118,16 @@ NOTEBOOK = notebook(
         "## A section\n\n```python\ncost = '$1' + '$2'\n```\n"
     ),
     code("print('x' * 300)", "x" * 300 + "\n"),
-    display(
-        f'<picture><source srcset="{data_url(DARK_PNG)}" media="(prefers-color-scheme: dark)">'
-        f'<img src="{data_url(LIGHT_PNG)}" alt="{CHART_ALT}"></picture>',
-        PLAIN_PNG,
-    ),
+    display(CHART_HTML, PLAIN_PNG),
 )
 
 
 @pytest.fixture(scope="module")
 def notebook_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp_path = tmp_path_factory.mktemp("notebook")
-    build_docs(tmp_path, {"index.md": "# Home\n", "nb.ipynb": NOTEBOOK})
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("NOTEBOOK_EXECUTE", "false")  # the outputs saved in the notebook are shown
+        build_docs(tmp_path, {"index.md": "# Home\n", "nb.ipynb": NOTEBOOK})
     return tmp_path / "site"
 
 
@@ -209,6 +223,44 @@ def test_code_blocks_and_outputs_are_focusable_before_any_script(
     code_blocks = page.select("div.highlight pre > code")
     assert code_blocks
     assert all(code.get("tabindex") == "0" for code in code_blocks)
+
+
+def hooked(html: str, site_dir: Path) -> str:
+    """``html`` as notebook_images leaves a notebook page's output."""
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="nb.ipynb"), url="nb/")
+    return notebook_images.on_post_page(html, page, SimpleNamespace(site_dir=str(site_dir)))
+
+
+DARK_MEDIA = "(prefers-color-scheme: dark)"
+
+
+def picture(dark: bytes, light: bytes, alt: str | None, media: str = DARK_MEDIA) -> str:
+    alt_attribute = "" if alt is None else f' alt="{alt}"'
+    return (
+        f'<picture><source media="{media}" srcset="{data_url(dark)}"/>'
+        f'<img{alt_attribute} src="{data_url(light)}" width="9"/></picture>'
+    )
+
+
+def test_a_picture_keeps_its_description_whatever_it_contains(tmp_path: Path) -> None:
+    alt = "Loss &gt; 1 &amp; &quot;KL&quot; > 0"
+    html = hooked(picture(DARK_PNG, LIGHT_PNG, alt), tmp_path)
+    images = BeautifulSoup(html, "html.parser").select("img")
+    assert [image["alt"] for image in images] == ['Loss > 1 & "KL" > 0'] * 2
+    width, _ = notebook_images.png_size(LIGHT_PNG)
+    assert [image["width"] for image in images] == [str(width)] * 2  # the PNG's, once
+
+
+@pytest.mark.parametrize(
+    ("alt", "media"),
+    [(None, DARK_MEDIA), ("", DARK_MEDIA), ("A chart", "print")],
+)
+def test_a_picture_that_is_not_a_described_chart_stays_a_picture(
+    tmp_path: Path, alt: str | None, media: str
+) -> None:
+    html = hooked(picture(DARK_PNG, LIGHT_PNG, alt, media), tmp_path)
+    assert html.startswith("<picture><source")  # left to the browser
+    assert "#only-" not in html
 
 
 def purged(css: str, classes: set[str]) -> list[str]:

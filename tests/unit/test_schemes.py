@@ -6,11 +6,12 @@ import base64
 import re
 
 import matplotlib
+import matplotlib.pyplot as plt
 import pytest
 from matplotlib.colors import to_rgb
 
 from lesson_code.figures import FIGURES
-from lesson_code.pipeline import Chart, in_either_scheme
+from lesson_code.pipeline import Chart, in_either_scheme, ink
 from lesson_code.schemes import (
     CYCLE,
     GRAPHIC_CONTRAST,
@@ -25,7 +26,7 @@ from lesson_code.schemes import (
 WHITE, BLACK = (1.0, 1.0, 1.0), (0.0, 0.0, 0.0)
 
 
-def test_contrast_ratio_matches_wcag_examples() -> None:
+def test_contrast_ratio_matches_known_values() -> None:
     assert contrast_ratio(BLACK, WHITE) == pytest.approx(21.0)
     assert contrast_ratio(WHITE, BLACK) == pytest.approx(21.0)  # order does not matter
     assert contrast_ratio(to_rgb("#777777"), WHITE) == pytest.approx(4.48, abs=0.01)
@@ -47,7 +48,7 @@ def two_lines(values: list[float], *, reference: float) -> Chart:
     ax = chart.subplots()
     ax.plot(values, label="first")
     ax.plot(values[::-1], label="second")
-    ax.axhline(reference, color=matplotlib.rcParams["text.color"], ls="--", label="reference")
+    ax.axhline(reference, color=ink(), ls="--", label="reference")
     ax.set(title="a title", xlabel="x")
     ax.legend()
     return chart
@@ -76,6 +77,24 @@ def test_low_contrast_names_what_fails() -> None:
     light = two_lines([1.0, 2.0, 3.0], reference=2.0)
     light.axes[0].text(0.0, 0.0, "pale text", color="#cccccc")
     assert low_contrast(light, "light") == ["text 'pale text': 1.61:1, needs 4.5:1"]
+
+
+def test_low_contrast_sees_transparency_and_collections() -> None:
+    chart = two_lines([1.0, 2.0, 3.0], reference=2.0, scheme="dark")
+    ax = chart.axes[0]
+    ax.plot([0, 1], [1, 2], color="white", alpha=0.1, label="faint line")
+    ax.text(0.5, 1.5, "faint text", color="white", alpha=0.1)
+    ax.scatter([0.5], [2.5], color=PAGE["dark"], label="hidden dots")
+    ax.fill_between([0, 1], [1, 1], [2, 2], facecolor="none", edgecolor="#303030", label="band")
+    failures = "\n".join(low_contrast(chart, "dark"))
+    for part in ("faint line", "faint text", "hidden dots", "band"):
+        assert part in failures, part
+
+
+def test_drawing_in_a_scheme_leaves_matplotlib_settings_as_they_were() -> None:
+    before = dict(matplotlib.rcParams)
+    two_lines([1.0], reference=1.0, scheme="dark")
+    assert dict(matplotlib.rcParams) == before
 
 
 def test_a_chart_redraws_itself_with_the_same_data_in_the_other_scheme() -> None:
@@ -129,4 +148,7 @@ def test_an_unknown_scheme_is_refused() -> None:
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_the_chapter_figures_read_on_their_page(name: str, scheme: str) -> None:
     figure = FIGURES[name](scheme)
-    assert low_contrast(figure, scheme) == [], name
+    try:
+        assert low_contrast(figure, scheme) == [], name
+    finally:
+        plt.close(figure)

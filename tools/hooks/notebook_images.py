@@ -10,8 +10,9 @@ A chart drawn for both colour schemes (``lesson_code.pipeline.Chart``) is a
 ``<picture>`` whose dark image a browser picks by the system's preference.
 The site follows the palette the reader chose instead: the picture becomes
 two images, marked ``#only-light`` and ``#only-dark`` as the chapter's
-figures are, and Material shows the one of the current palette (the other,
-hidden, is not downloaded).
+figures are, and Material shows the one of the current palette (the other is
+hidden, and a browser with scripting on does not download a hidden lazy
+image).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import base64
 import hashlib
 import re
 import struct
+from html import escape
+from html.parser import HTMLParser
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,14 +30,32 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 IMAGE_DIR = "assets/notebook-images"
-PNG_URL = re.compile(r"data:image/png;base64,(?P<data>[^\"]+)")
+PNG_URL = re.compile(r"data:image/png;base64,(?P<data>[A-Za-z0-9+/=]+)")
 INLINE_PNG = re.compile(r'<img\b(?P<before>[^>]*?)\bsrc="' + PNG_URL.pattern + '"')
-# Earlier hooks may have re-serialised the HTML: attributes in any order, and
-# void elements written as <img ... />.
-PICTURE = re.compile(r"<picture>(?P<inner>.*?)</picture>", re.DOTALL)
-TAG = re.compile(r"<(?P<name>source|img)\b(?P<attributes>[^>]*?)/?>")
-ATTRIBUTE = re.compile(r'(?P<name>[\w-]+)="(?P<value>[^"]*)"')
+PICTURE = re.compile(r"<picture\b[^>]*>(?P<inner>.*?)</picture>", re.DOTALL)
 DARK_MEDIA = "(prefers-color-scheme: dark)"
+# Attributes the images get anew.
+SET_HERE = {"src", "width", "height", "loading", "decoding"}
+
+
+class Tags(HTMLParser):
+    """The attributes of each <source> and <img> of a piece of HTML.
+
+    The notebook's conversion re-serialises output HTML (attributes sorted,
+    ``<img ... />``), so the picture is parsed, not matched as text.
+    """
+
+    def __init__(self, fragment: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: dict[str, list[dict[str, str]]] = {"source": [], "img": []}
+        self.feed(fragment)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.found:
+            self.found[tag].append({name: value or "" for name, value in attrs})
+
+    handle_startendtag = handle_starttag
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -58,17 +79,18 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         return f'src="{src}" width="{width}" height="{height}" loading="lazy" decoding="async"'
 
     def schemed(match: re.Match[str]) -> str:
-        """A light and a dark picture as two images, or the picture unchanged."""
-        tags = {
-            tag["name"]: dict(ATTRIBUTE.findall(tag["attributes"]))
-            for tag in TAG.finditer(match["inner"])
-        }
-        source, image = tags.get("source", {}), tags.get("img", {})
+        """A chart's light and dark picture as two images; anything else unchanged."""
+        tags = Tags(match["inner"]).found
+        if len(tags["source"]) != 1 or len(tags["img"]) != 1:
+            return match[0]
+        source, image = tags["source"][0], tags["img"][0]
         dark = PNG_URL.fullmatch(source.get("srcset", ""))
         light = PNG_URL.fullmatch(image.get("src", ""))
-        if source.get("media") != DARK_MEDIA or not (dark and light):
+        if source.get("media") != DARK_MEDIA or not (dark and light and image.get("alt")):
             return match[0]
-        kept = "".join(f' {name}="{value}"' for name, value in image.items() if name != "src")
+        kept = "".join(
+            f' {name}="{escape(value)}"' for name, value in image.items() if name not in SET_HERE
+        )
         return "".join(
             f"<img{kept} {linked(png['data'], f'#only-{scheme}')}>"
             for scheme, png in (("light", light), ("dark", dark))
