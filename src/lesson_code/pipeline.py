@@ -1052,7 +1052,6 @@ def scheme_style(scheme: Scheme) -> dict[str, Any]:
     return {
         "figure.facecolor": PAGE[scheme],
         "axes.facecolor": PAGE[scheme],
-        "savefig.facecolor": "auto",
         "text.color": ink,
         "axes.labelcolor": ink,
         "axes.titlecolor": ink,
