@@ -8,8 +8,13 @@ One module per paradigm, each function one formula:
 - :mod:`lesson_code.ppo`: PPO's clipped objective, value loss, GAE, diagnostics;
 - :mod:`lesson_code.rlhf`: KL-shaped rewards and the adaptive KL controller.
 
-The toy models and training loops live in their own modules and are imported
-by module path.
+Around them, and built on them only:
+
+- :mod:`lesson_code.tictactoe`: the notebook's course, a tiny transformer taken
+  through pre-training, SFT and RLHF at tic-tac-toe (``python -m lesson_code.tictactoe``);
+- :mod:`lesson_code.next_token`: the word model behind the chapter's next-token
+  widget (``python -m lesson_code.next_token``);
+- :mod:`lesson_code.plotting`: the one chart style, and the chapter's figures.
 """
 
 from lesson_code.ppo import (
@@ -24,12 +29,13 @@ from lesson_code.ppo import (
     ppo_value_loss,
     probability_ratio,
 )
-from lesson_code.pretraining import next_token_loss, perplexity
+from lesson_code.pretraining import IGNORE_INDEX, next_token_loss, perplexity
 from lesson_code.reward_model import preference_accuracy, preference_loss
 from lesson_code.rlhf import AdaptiveKLController, kl_shaped_rewards
 from lesson_code.sft import mask_prompt, sft_loss
 
 __all__ = [
+    "IGNORE_INDEX",
     "AdaptiveKLController",
     "approx_kl",
     "clip_fraction",

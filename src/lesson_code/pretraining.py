@@ -17,7 +17,10 @@ import torch.nn.functional as F
 
 from lesson_code._validation import require_floating, require_integer, shape_str
 
-__all__ = ["next_token_loss", "perplexity"]
+__all__ = ["IGNORE_INDEX", "next_token_loss", "perplexity"]
+
+# The label of a position that is not a target: torch's default for cross_entropy.
+IGNORE_INDEX = -100
 
 Reduction = Literal["mean", "sum"]
 
@@ -62,7 +65,7 @@ def next_token_loss(
     logits: torch.Tensor,
     labels: torch.Tensor,
     *,
-    ignore_index: int = -100,
+    ignore_index: int = IGNORE_INDEX,
     reduction: Reduction = "mean",
 ) -> torch.Tensor:
     r"""Cross-entropy of each position's logits against the *next* token.

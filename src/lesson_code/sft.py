@@ -21,7 +21,7 @@ from lesson_code._validation import (
     require_tensor,
     shape_str,
 )
-from lesson_code.pretraining import next_token_loss
+from lesson_code.pretraining import IGNORE_INDEX, next_token_loss
 
 __all__ = ["mask_prompt", "sft_loss"]
 
@@ -46,7 +46,7 @@ def mask_prompt(
     prompt_lengths: torch.Tensor | Sequence[int],
     *,
     attention_mask: torch.Tensor | None = None,
-    ignore_index: int = -100,
+    ignore_index: int = IGNORE_INDEX,
 ) -> torch.Tensor:
     r"""Labels for SFT: the input ids with prompt and padding set to ``ignore_index``.
 

@@ -1,4 +1,4 @@
-r"""Tic-tac-toe as a language: rules, tokens, players and the entropy of random play.
+r"""Tic-tac-toe as a language: rules, tokens, game records and the entropy of random play.
 
 A game is written as a sequence of tokens, the way a chess book writes a game
 as a list of moves::
@@ -11,13 +11,9 @@ row by row, X moving first), and one of ``<x-wins>``, ``<o-wins>``,
 
 Boards are tensors with ``+1`` for X, ``-1`` for O and ``0`` for an empty
 cell, so thousands of games can be played at once as one tensor batch.
-Players are functions ``(tokens, boards) -> moves`` on such batches:
-
-- ``random_moves``: a uniformly random legal move (the books' authors);
-- ``coach_moves``: win if you can, block if you must, otherwise any move
-  (a good but imperfect coach);
-- ``perfect_moves``: a uniformly random move among those that keep the best
-  game-theoretic value (exact minimax over all 5478 reachable positions).
+Players (:mod:`lesson_code.tictactoe.players`) are functions
+``(tokens, boards) -> moves`` on such batches; :func:`play` sets two of them
+against each other.
 """
 
 from __future__ import annotations
@@ -27,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-import numpy as np
 import torch
 
 __all__ = [
@@ -41,17 +36,14 @@ __all__ = [
     "VOCAB_SIZE",
     "X_WINS",
     "GameBatch",
+    "Player",
     "board_code",
-    "coach_move_mask",
-    "coach_moves",
     "entropy_bound",
-    "minimax_table",
-    "optimal_move_mask",
-    "perfect_moves",
+    "line_owner",
     "play",
-    "random_moves",
     "render",
     "replay",
+    "side_to_move",
     "winner",
 ]
 
@@ -68,9 +60,11 @@ TOKEN_NAMES = [str(i) for i in range(N_CELLS)] + [
 ]
 _RESULT_TOKENS = torch.tensor([O_WINS, DRAW, X_WINS])  # indexed by result + 1
 
-LINES = torch.tensor(
-    [[0, 1, 2], [3, 4, 5], [6, 7, 8], [0, 3, 6], [1, 4, 7], [2, 5, 8], [0, 4, 8], [2, 4, 6]]
-)
+# The eight lines of three: rows, columns, diagonals.
+LINE_CELLS = (
+    (0, 1, 2), (3, 4, 5), (6, 7, 8), (0, 3, 6), (1, 4, 7), (2, 5, 8), (0, 4, 8), (2, 4, 6)
+)  # fmt: skip
+LINES = torch.tensor(LINE_CELLS)
 _POWERS = torch.tensor([3**i for i in range(N_CELLS)])
 
 Player = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
@@ -87,7 +81,7 @@ def winner(boards: torch.Tensor) -> torch.Tensor:
 
     ```python
     import torch
-    from lesson_code.game import winner
+    from lesson_code.tictactoe.game import winner
 
     boards = torch.tensor([[1, 1, 1, -1, -1, 0, 0, 0, 0], [0] * 9])
     print(winner(boards).tolist())  # [1, 0]
@@ -95,6 +89,21 @@ def winner(boards: torch.Tensor) -> torch.Tensor:
     """
     line_sums = boards[:, LINES].sum(-1)  # [N, 8]
     return (line_sums == 3).any(1).long() - (line_sums == -3).any(1).long()
+
+
+def line_owner(board: tuple[int, ...] | list[int]) -> int:
+    """The winner of one board given as nine numbers: :func:`winner` for a tree walk.
+
+    ```python
+    from lesson_code.tictactoe.game import line_owner
+
+    assert line_owner((0, 0, -1, 0, -1, 0, -1, 1, 1)) == -1
+    ```
+    """
+    for a, b, c in LINE_CELLS:
+        if board[a] != 0 and board[a] == board[b] == board[c]:
+            return board[a]
+    return 0
 
 
 def side_to_move(boards: torch.Tensor) -> torch.Tensor:
@@ -115,7 +124,7 @@ def replay(tokens: torch.Tensor) -> torch.Tensor:
 
     ```python
     import torch
-    from lesson_code.game import BOS, replay
+    from lesson_code.tictactoe.game import BOS, replay
 
     print(replay(torch.tensor([[BOS, 4, 0, 8]])).tolist())  # [[-1, 0, 0, 0, 1, 0, 0, 0, 1]]
     ```
@@ -136,115 +145,6 @@ def render(board: torch.Tensor | list[int]) -> str:
     marks = {1: "X", -1: "O", 0: "."}
     cells = [marks[int(v)] for v in board]
     return "\n".join(" ".join(cells[r * 3 : r * 3 + 3]) for r in range(3))
-
-
-# --------------------------------------------------------------------------- players
-
-
-def random_moves(
-    tokens: torch.Tensor, boards: torch.Tensor, generator: torch.Generator | None = None
-) -> torch.Tensor:
-    """A uniformly random empty cell for each board (every board must have one)."""
-    return torch.multinomial((boards == 0).float(), 1, generator=generator).squeeze(1)
-
-
-def _completing_cells(boards: torch.Tensor, player: torch.Tensor) -> torch.Tensor:
-    """``[N, 9]`` bool: empty cells that would give ``player`` three in a row."""
-    marks = boards[:, LINES]  # [N, 8, 3]
-    two_and_gap = ((marks == player[:, None, None]).sum(-1) == 2) & ((marks == 0).sum(-1) == 1)
-    gap = (marks == 0) & two_and_gap[..., None]  # [N, 8, 3]
-    cells = torch.zeros_like(boards, dtype=torch.bool)
-    rows = torch.arange(len(boards))[:, None, None].expand_as(gap)
-    cells[rows[gap], LINES.expand_as(gap)[gap]] = True
-    return cells
-
-
-def coach_move_mask(boards: torch.Tensor) -> torch.Tensor:
-    """``[N, 9]`` bool: the moves the coach would choose among on each board.
-
-    The winning cells if there are any; otherwise the cells that block the
-    opponent's three in a row; otherwise every empty cell.
-
-    ```python
-    import torch
-    from lesson_code.game import coach_move_mask
-
-    # X to move: X holds 0 and 1 (wins at 2); O holds 3 and 4 (threatens 5).
-    board = torch.tensor([[1, 1, 0, -1, -1, 0, 0, 0, 0]])
-    print(coach_move_mask(board).nonzero()[:, 1].tolist())  # [2]: win before blocking
-    ```
-    """
-    player = side_to_move(boards)
-    wins = _completing_cells(boards, player)
-    blocks = _completing_cells(boards, -player)
-    choice = torch.where(wins.any(1, keepdim=True), wins, blocks)
-    return torch.where(choice.any(1, keepdim=True), choice, boards == 0)
-
-
-def coach_moves(
-    tokens: torch.Tensor, boards: torch.Tensor, generator: torch.Generator | None = None
-) -> torch.Tensor:
-    """The coach: win if you can, block if you must, otherwise any move (uniformly at random).
-
-    Sound on tactics one move deep, blind to strategy (forks, the centre):
-    good, but not perfect.
-    """
-    return torch.multinomial(coach_move_mask(boards).float(), 1, generator=generator).squeeze(1)
-
-
-@cache
-def minimax_table() -> tuple[np.ndarray, np.ndarray]:
-    """Exact minimax over every reachable position.
-
-    Returns:
-        ``values[code]``: the game value for X (``+1``, ``0``, ``-1``) with
-        perfect play from the board with that :func:`board_code`; and
-        ``optimal[code, cell]``: the moves that keep the best value for the
-        side to move.
-    """
-    values = np.zeros(3**N_CELLS, dtype=np.int8)
-    optimal = np.zeros((3**N_CELLS, N_CELLS), dtype=bool)
-    seen = np.zeros(3**N_CELLS, dtype=bool)
-    lines = LINES.tolist()
-
-    def solve(board: list[int], code: int) -> int:
-        if seen[code]:
-            return int(values[code])
-        seen[code] = True
-        for a, b, c in lines:
-            if board[a] != 0 and board[a] == board[b] == board[c]:
-                values[code] = board[a]
-                return board[a]
-        empty = [i for i in range(N_CELLS) if board[i] == 0]
-        if not empty:
-            return 0
-        player = 1 if sum(board) == 0 else -1
-        child_values = []
-        for i in empty:
-            board[i] = player
-            child_values.append(solve(board, code + (1 if player == 1 else 2) * 3**i))
-            board[i] = 0
-        best = max(child_values) if player == 1 else min(child_values)
-        values[code] = best
-        for i, v in zip(empty, child_values, strict=True):
-            optimal[code, i] = v == best
-        return best
-
-    solve([0] * N_CELLS, 0)
-    return values, optimal
-
-
-def optimal_move_mask(boards: torch.Tensor) -> torch.Tensor:
-    """``[N, 9]`` bool: the moves a perfect minimax player could make on each board."""
-    _, optimal = minimax_table()
-    return torch.from_numpy(optimal[board_code(boards).numpy()])
-
-
-def perfect_moves(
-    tokens: torch.Tensor, boards: torch.Tensor, generator: torch.Generator | None = None
-) -> torch.Tensor:
-    """A uniformly random move among the minimax-optimal ones: this player never loses."""
-    return torch.multinomial(optimal_move_mask(boards).float(), 1, generator=generator).squeeze(1)
 
 
 # --------------------------------------------------------------------------- playing
@@ -279,7 +179,8 @@ def play(x_player: Player, o_player: Player, n: int) -> GameBatch:
     token that is not a cell, forfeits the game.
 
     ```python
-    from lesson_code.game import perfect_moves, play, random_moves
+    from lesson_code.tictactoe.game import play
+    from lesson_code.tictactoe.players import perfect_moves, random_moves
 
     games = play(random_moves, perfect_moves, 100)
     print(int((games.results == 1).sum()))  # 0: nobody beats the perfect player
@@ -337,7 +238,7 @@ def entropy_bound(moves: tuple[int, ...] = ()) -> float:
         moves: an opening already played; the bound is for the rest of the game.
 
     ```python
-    from lesson_code.game import entropy_bound
+    from lesson_code.tictactoe.game import entropy_bound
 
     print(round(entropy_bound(), 4))  # 1.4094 nats per token
     ```
@@ -349,14 +250,10 @@ def entropy_bound(moves: tuple[int, ...] = ()) -> float:
     return nll / n_tokens
 
 
-def _has_line(board: tuple[int, ...]) -> bool:
-    return any(board[a] != 0 and board[a] == board[b] == board[c] for a, b, c in LINES.tolist())
-
-
 @cache
 def _expected_nll_and_tokens(board: tuple[int, ...]) -> tuple[float, float]:
     """E[sum of log(#empty)] and E[#tokens still to predict] under random play from ``board``."""
-    if _has_line(board) or 0 not in board:
+    if line_owner(board) != 0 or 0 not in board:
         return 0.0, 1.0  # only the result token is left, and it is certain
     player = 1 if sum(board) == 0 else -1
     empty = [i for i in range(N_CELLS) if board[i] == 0]

@@ -1,6 +1,6 @@
-r"""A tiny causal transformer (a GPT in the spirit of nanoGPT), with an optional scalar head.
+r"""The model of the game course: a tiny causal transformer, with an optional scalar head.
 
-Token and position embeddings, ``n_layer`` pre-norm blocks (causal
+A GPT in the spirit of nanoGPT: token and position embeddings, ``n_layer`` pre-norm blocks (causal
 multi-head self-attention, then a two-layer MLP), a final layer norm, and
 a linear map to the vocabulary: the logits $z_{b,t}$ that score the token
 at position $t+1$. With ``value_head=True`` the model also returns one
@@ -76,7 +76,7 @@ class GPT(nn.Module):
 
     ```python
     import torch
-    from lesson_code.transformer import GPT, GPTConfig
+    from lesson_code.tictactoe.model import GPT, GPTConfig
 
     torch.manual_seed(0)
     model = GPT(GPTConfig(), value_head=True)

@@ -1,30 +1,20 @@
-"""The site's two colour schemes, for figures drawn to match the page.
+"""Contrast of a figure against its page, as WCAG 2.2 measures it.
 
-Material for MkDocs' ``default`` palette is ``"light"`` here and its
-``slate`` palette ``"dark"``. :mod:`lesson_code.figures` (the chapter's SVGs)
-and the notebook's charts (:class:`lesson_code.pipeline.Chart`) draw their
-text and axes in ``INK``; the charts are drawn on ``PAGE``.
-:func:`low_contrast` checks a figure against its page.
+:func:`low_contrast` lists what a Matplotlib figure draws too faintly to read
+on the page of its colour scheme; the tests run it on every figure the site
+shows, in both schemes.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
+
+from lesson_code.plotting.style import PAGE, Scheme
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-Scheme = Literal["light", "dark"]
-SCHEMES: tuple[Scheme, ...] = ("light", "dark")
-
-# A text colour close to Material's in each palette (fully opaque, where
-# Material's is a translucent black or white), and Material's page background.
-INK: dict[Scheme, str] = {"light": "#1f2228", "dark": "#e2e4e9"}
-PAGE: dict[Scheme, str] = {"light": "#ffffff", "dark": "#1e2129"}
-
-# Data colours for a chart's lines, in order: tab10's blue, orange (darkened),
-# green, red, purple and grey, each at least 3:1 on both pages.
-CYCLE: tuple[str, ...] = ("#1f77b4", "#d9650b", "#2ca02c", "#d62728", "#9467bd", "#7f7f7f")
+__all__ = ["GRAPHIC_CONTRAST", "TEXT_CONTRAST", "contrast_ratio", "low_contrast"]
 
 TEXT_CONTRAST = 4.5  # WCAG 2.2, success criterion 1.4.3
 GRAPHIC_CONTRAST = 3.0  # WCAG 2.2, success criterion 1.4.11

@@ -1,14 +1,16 @@
-"""Tic-tac-toe rules, players and the entropy bound of random play (lesson_code.game)."""
+"""Tic-tac-toe rules, game records and the entropy bound of random play
+(lesson_code.tictactoe.game)."""
 
 from __future__ import annotations
 
 import math
 from functools import partial
+from itertools import product
 
 import pytest
 import torch
 
-from lesson_code.game import (
+from lesson_code.tictactoe.game import (
     BOS,
     DRAW,
     LINES,
@@ -16,18 +18,13 @@ from lesson_code.game import (
     O_WINS,
     PAD,
     X_WINS,
-    board_code,
-    coach_move_mask,
-    coach_moves,
     entropy_bound,
-    minimax_table,
-    optimal_move_mask,
-    perfect_moves,
+    line_owner,
     play,
-    random_moves,
     replay,
     winner,
 )
+from lesson_code.tictactoe.players import random_moves
 
 
 def _board(s: str) -> torch.Tensor:
@@ -110,96 +107,12 @@ def test_replay_rebuilds_the_board_from_the_record() -> None:
     assert torch.equal(replay(games.tokens), games.boards)
 
 
-# --------------------------------------------------------------------------- players
-
-
-def test_random_player_only_plays_empty_cells() -> None:
-    g = torch.Generator().manual_seed(2)
-    boards = torch.randint(-1, 2, (1000, N_CELLS), generator=g)
-    boards[:, 0] = 0  # at least one empty cell
-    moves = random_moves(None, boards, g)
-    assert (boards.gather(1, moves[:, None]) == 0).all()
-
-
-def test_coach_takes_a_win_before_a_block() -> None:
-    assert coach_move_mask(_board("XX.OO....")).nonzero()[:, 1].tolist() == [2]
-
-
-def test_coach_blocks_when_it_cannot_win() -> None:
-    assert coach_move_mask(_board("X..OO...X")).nonzero()[:, 1].tolist() == [5]
-
-
-def test_coach_plays_any_empty_cell_in_a_quiet_position() -> None:
-    board = _board("X...O....")
-    assert torch.equal(coach_move_mask(board), board == 0)
-    g = torch.Generator().manual_seed(3)
-    moves = coach_moves(None, board.expand(2000, -1), g)
-    assert set(moves.tolist()) == set((board[0] == 0).nonzero()[:, 0].tolist())
-
-
-def test_coach_is_good_but_not_perfect() -> None:
-    # Its "any move" is blind to forks: against best play it sometimes loses.
-    values, optimal = minimax_table()
-    g = torch.Generator().manual_seed(4)
-    games = play(partial(coach_moves, generator=g), partial(perfect_moves, generator=g), 3000)
-    assert (games.results == -1).any()  # the coach sometimes loses to a perfect player
-    assert (games.results == 1).sum() == 0
-    assert values[0] == 0  # tic-tac-toe is a draw with perfect play
-    assert optimal[0].all()  # every opening move keeps the draw
-
-
-def test_minimax_values_the_empty_board_as_a_draw_and_sees_immediate_wins() -> None:
-    values, _ = minimax_table()
-    assert values[board_code(_board("........."))] == 0
-    assert values[board_code(_board("XX.OO...."))] == 1  # X to move wins at once
-    assert optimal_move_mask(_board("XX.OO....")).nonzero()[:, 1].tolist() == [2]
-
-
-def _line(board: list[int]) -> int:
-    for a, b, c in LINES.tolist():
-        if board[a] != 0 and board[a] == board[b] == board[c]:
-            return board[a]
-    return 0
-
-
-def _perfect_never_loses_from(board: list[int], perfect_side: int, optimal) -> bool:
-    """Every optimal move of the perfect player, against every reply: never a loss."""
-    if (w := _line(board)) != 0:
-        return w != -perfect_side
-    if 0 not in board:
-        return True
-    to_move = 1 if sum(board) == 0 else -1
-    code = sum((v % 3) * 3**i for i, v in enumerate(board))
-    moves = optimal[code] if to_move == perfect_side else [v == 0 for v in board]
-    for cell in (i for i in range(N_CELLS) if moves[i]):
-        child = list(board)
-        child[cell] = to_move
-        if not _perfect_never_loses_from(child, perfect_side, optimal):
-            return False
-    return True
-
-
-@pytest.mark.parametrize("perfect_side", [1, -1], ids=["as-x", "as-o"])
-def test_perfect_player_never_loses_against_any_sequence_of_replies(perfect_side: int) -> None:
-    _, optimal = minimax_table()
-    assert _perfect_never_loses_from([0] * N_CELLS, perfect_side, optimal.tolist())
-
-
-def test_perfect_player_never_loses_to_random_or_to_itself_in_many_games() -> None:
-    g = torch.Generator().manual_seed(5)
-    perfect = partial(perfect_moves, generator=g)
-    rand = partial(random_moves, generator=g)
-    assert (play(perfect, rand, 5000).results >= 0).all()
-    assert (play(rand, perfect, 5000).results <= 0).all()
-    assert (play(perfect, perfect, 2000).results == 0).all()
-
-
-def test_random_play_outcomes_match_the_known_frequencies() -> None:
-    # Exact values: X wins 58.5%, O wins 28.8%, draws 12.7% of random games.
-    g = torch.Generator().manual_seed(6)
-    results = play(partial(random_moves, generator=g), partial(random_moves, generator=g), 20000)
-    assert abs((results.results == 1).float().mean().item() - 0.585) < 0.015
-    assert abs((results.results == -1).float().mean().item() - 0.288) < 0.015
+def test_line_owner_agrees_with_winner_on_every_board() -> None:
+    boards = torch.tensor(list(product((0, 1, -1), repeat=N_CELLS)))
+    one_by_one = torch.tensor([line_owner(board) for board in boards.tolist()])
+    mixed = (winner(boards) == 0) & (winner(-boards) == 0)  # neither or both have a line
+    agree = (one_by_one == winner(boards)) | mixed
+    assert agree.all()
 
 
 # --------------------------------------------------------------------------- entropy bound
