@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from lesson_code.word_lm import softmax
+from lesson_code.next_token import softmax
 
 pytestmark = pytest.mark.browser
 

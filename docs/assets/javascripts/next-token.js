@@ -2,7 +2,7 @@
  * Next-token widget: choose a prompt and see a small language model's
  * probabilities for the next word, at a temperature you choose.
  *
- * The data (next-token.json, written by `python -m lesson_code.word_lm`) holds,
+ * The data (next-token.json, written by `python -m lesson_code.next_token`) holds,
  * for each prompt, a tree of the model's top-k next-word *logits*:
  *   node = { w: [word ids into data.words], l: [logits], c: [child node | null] }
  * Candidates are sorted by logit; a child is null where the candidate ends the

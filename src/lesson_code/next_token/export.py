@@ -7,10 +7,11 @@ temperature with :func:`softmax`, over the exported words only. Logits are
 rounded to 4 decimals. :func:`render_snippet` writes the widget's root element
 with a static table for readers without JavaScript.
 
-The exported logits are reproducible to within 1e-3 on any CPU: torch's kernels
-round differently between instruction sets (AVX-512, AVX2, none) and thread
-counts, which moves a logit by at most a unit in its fourth decimal; 1e-3 leaves
-a tenfold margin. Candidates whose logits are that close can trade places.
+The exported logits are reproducible to within 1e-3 on any CPU. torch's kernels
+round differently between instruction sets (AVX-512, AVX2, none), which moves a
+retrained model's logits by up to 2.4e-5, at most one unit of the fourth, last
+exported decimal; 1e-3 leaves a tenfold margin. Candidates whose logits are that
+close (some are only 2e-5 apart) can trade places, or the k-th word can change.
 """
 
 from __future__ import annotations
