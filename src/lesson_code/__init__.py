@@ -5,7 +5,8 @@ One module per paradigm, each function one formula:
 - :mod:`lesson_code.pretraining`: self-supervised next-token loss, perplexity;
 - :mod:`lesson_code.sft`: supervised fine-tuning with the prompt masked out;
 - :mod:`lesson_code.reward_model`: the pairwise preference (Bradley–Terry) loss;
-- :mod:`lesson_code.ppo`: PPO's clipped objective, value loss, GAE, diagnostics;
+- :mod:`lesson_code.ppo`: PPO's clipped objective, value loss, diagnostics;
+- :mod:`lesson_code.advantages`: generalised advantage estimation (GAE);
 - :mod:`lesson_code.rlhf`: KL-shaped rewards and the adaptive KL controller.
 
 Around them, and built on them only:
@@ -17,12 +18,12 @@ Around them, and built on them only:
 - :mod:`lesson_code.plotting`: the one chart style, and the chapter's figures.
 """
 
+from lesson_code.advantages import gae
 from lesson_code.ppo import (
     approx_kl,
     clip_fraction,
     clipped_surrogate,
     entropy,
-    gae,
     masked_mean,
     normalize_advantages,
     ppo_policy_loss,

@@ -6,8 +6,10 @@ ratio $r_t(\theta) = \pi_\theta(a_t|s_t) / \pi_{\theta_{old}}(a_t|s_t)$ says
 how far the new policy has moved on each sample; the clipped surrogate
 objective removes the incentive to move it outside $[1-\epsilon, 1+\epsilon]$.
 This module teaches that objective and the pieces around it: the value loss,
-the entropy bonus, generalised advantage estimation (GAE), advantage
-normalisation and the diagnostics people log (approximate KL, clip fraction).
+the entropy bonus, advantage normalisation and the diagnostics people log
+(approximate KL, clip fraction). The advantages themselves come from
+generalised advantage estimation, :func:`lesson_code.advantages.gae` (also importable
+from here).
 
 Every loss here is to be *minimised*: the PPO loss is the negative of the
 paper's objective, as in CleanRL, OpenAI baselines and Spinning Up.
@@ -27,9 +29,9 @@ from lesson_code._validation import (
     require_positive,
     require_same_shape,
     require_tensor,
-    require_unit_interval,
     shape_str,
 )
+from lesson_code.advantages import gae
 
 __all__ = [
     "approx_kl",
@@ -266,98 +268,6 @@ def entropy(logits: torch.Tensor) -> torch.Tensor:
     logp = F.log_softmax(logits, dim=-1)
     logp = logp.clamp(min=torch.finfo(logp.dtype).min)  # 0 · (-inf) would be NaN
     return -(logp.exp() * logp).sum(dim=-1)
-
-
-def _check_gae_args(
-    rewards: torch.Tensor,
-    values: torch.Tensor,
-    dones: torch.Tensor,
-    next_value: torch.Tensor,
-    gamma: float,
-    lam: float,
-) -> None:
-    require_unit_interval("gamma", gamma)
-    require_unit_interval("lam", lam)
-    require_floating("rewards", rewards)
-    require_floating("values", values)
-    if rewards.ndim not in (1, 2):
-        raise ValueError(
-            f"rewards must have shape [T] or [T, N] (time first); got {shape_str(rewards.shape)}"
-        )
-    if rewards.shape[0] == 0:
-        raise ValueError("rewards must have at least one time step; got T = 0")
-    require_same_shape("rewards", rewards, values=values, dones=dones)
-    require_tensor("next_value", next_value)
-    if next_value.shape != rewards.shape[1:]:
-        raise ValueError(
-            f"next_value must have shape {shape_str(rewards.shape[1:])} (rewards[0]'s shape, "
-            f"one value per environment); got {shape_str(next_value.shape)}"
-        )
-
-
-def gae(
-    rewards: torch.Tensor,
-    values: torch.Tensor,
-    dones: torch.Tensor,
-    next_value: torch.Tensor,
-    *,
-    gamma: float = 0.99,
-    lam: float = 0.95,
-) -> tuple[torch.Tensor, torch.Tensor]:
-    r"""Generalised advantage estimation, with returns for the value loss.
-
-    $$\delta_t = r_t + \gamma(1-d_t)V(s_{t+1}) - V(s_t),\qquad
-      \hat A_t = \delta_t + \gamma\lambda(1-d_t)\hat A_{t+1},\qquad
-      R_t = \hat A_t + V(s_t)$$
-
-    computed backwards from $t = T-1$ with $\hat A_T = 0$ and
-    $V(s_T) =$ ``next_value``. Done-flag convention: ``dones[t] = 1`` means
-    the episode *ended at step t* (``rewards[t]`` was its last reward), so
-    neither $V(s_{t+1})$ nor $\hat A_{t+1}$ leaks across the boundary.
-    (CleanRL stores instead "this observation began after a reset" and
-    indexes ``dones[t + 1]``: the same recursion with the flag shifted.)
-    $\lambda = 0$ gives the one-step TD error $\delta_t$; $\lambda = 1$ gives
-    the discounted return minus $V(s_t)$.
-
-    Source: Schulman et al. 2015, arXiv:1506.02438, §3, eq. 16;
-    Schulman et al. 2017, arXiv:1707.06347, eq. 11–12 (truncated form used by PPO).
-
-    Args:
-        rewards: ``[T]`` or ``[T, N]`` (time first, ``N`` environments).
-        values: $V(s_t)$, same shape.
-        dones: bool or 0/1, same shape.
-        next_value: $V(s_T)$ of the state after the last step, shape ``[]`` or ``[N]``.
-        gamma: discount $\gamma \in [0, 1]$.
-        lam: GAE $\lambda \in [0, 1]$.
-
-    Returns:
-        ``(advantages, returns)``, each of the shape of ``rewards``.
-
-    ```python
-    import torch
-    from lesson_code.ppo import gae
-
-    rewards = torch.tensor([1.0, 1.0, 1.0])
-    values = torch.zeros(3)
-    dones = torch.tensor([0, 0, 1])  # the episode ends at the last step...
-    next_value = torch.tensor(5.0)   # ...so this is never bootstrapped
-    advantages, returns = gae(rewards, values, dones, next_value, gamma=0.5, lam=1.0)
-    print(advantages.tolist())  # [1.75, 1.5, 1.0]
-    assert advantages.tolist() == [1.75, 1.5, 1.0]
-    ```
-    """
-    _check_gae_args(rewards, values, dones, next_value, gamma, lam)
-    not_done = 1.0 - dones.to(rewards.dtype)
-    T = rewards.shape[0]
-    steps: list[torch.Tensor] = []  # Â_{T-1}, Â_{T-2}, ..., Â_0
-    last_advantage = torch.zeros_like(next_value, dtype=rewards.dtype)
-    for t in reversed(range(T)):
-        next_values = next_value if t == T - 1 else values[t + 1]
-        delta = rewards[t] + gamma * not_done[t] * next_values - values[t]
-        last_advantage = delta + gamma * lam * not_done[t] * last_advantage
-        steps.append(last_advantage)
-    advantages = torch.stack(steps[::-1])
-    return advantages, advantages + values
 
 
 def normalize_advantages(

@@ -98,6 +98,9 @@ def _policy_games(policy: GPT, n: int, generator: torch.Generator) -> GameBatch:
     return play(x, random_player(generator), n)
 
 
+SCORE_STD_FLOOR = 1e-6  # keeps the standardised scores finite if every game scores the same
+
+
 @torch.no_grad()
 def score_scale(
     reward_model: GPT, reference: GPT, config: Config, generator: torch.Generator
@@ -106,7 +109,7 @@ def score_scale(
     of the SFT model's games: PPO sees the scores standardised by them."""
     games = _policy_games(reference, config.reward_norm_games, generator)
     scores = reward_scores(reward_model, games.tokens, games.lengths)
-    return scores.mean().item(), scores.std().item() + 1e-6
+    return scores.mean().item(), scores.std().item() + SCORE_STD_FLOOR
 
 
 @torch.no_grad()

@@ -1,4 +1,5 @@
-"""Generalised advantage estimation: hand-computed values, the λ limits, episode boundaries."""
+"""Generalised advantage estimation (lesson_code.advantages): hand-computed values,
+the λ limits, episode boundaries."""
 
 import pytest
 import torch
