@@ -35,8 +35,8 @@ def load_hook(name: str):
     return module
 
 
-notebook_styles = load_hook("notebook_styles")
-notebook_images = load_hook("notebook_images")
+notebook_styles = load_hook("prune_notebook_styles")
+notebook_images = load_hook("notebook_images_as_files")
 
 
 def notebook(*cells: dict) -> str:
@@ -226,7 +226,7 @@ def test_code_blocks_and_outputs_are_focusable_before_any_script(
 
 
 def hooked(html: str, site_dir: Path) -> str:
-    """``html`` as notebook_images leaves a notebook page's output."""
+    """``html`` as notebook_images_as_files leaves a notebook page's output."""
     page = SimpleNamespace(file=SimpleNamespace(src_uri="nb.ipynb"), url="nb/")
     return notebook_images.on_post_page(html, page, SimpleNamespace(site_dir=str(site_dir)))
 

@@ -1,16 +1,17 @@
-"""Serve every script, stylesheet and font from the site itself.
+"""Typeset every formula at build time with KaTeX, and serve KaTeX from the site.
 
-* KaTeX comes from the npm package pinned in ``tools/package.json``
-  (installed by ``npm ci --prefix tools``; ``make`` does it) and is added to
-  the site under ``assets/vendor/katex/``.
-* Every formula is typeset at build time by that same KaTeX
-  (``tools/render-math.mjs``, one Node.js process a page): those that
-  ``pymdownx.arithmatex`` marks up on Markdown pages, and the ``$...$`` and
-  ``$$...$$`` of a notebook's Markdown cells. Pages show their math without
-  any script, so only KaTeX's stylesheet and fonts are served. A formula KaTeX
-  cannot parse fails the build, naming the page.
-* mkdocs-jupyter's notebook template asks cdnjs for MathJax (and Mermaid).
-  Those tags are removed here.
+* Every formula is typeset at build time by the KaTeX of the npm package
+  pinned in ``tools/package.json`` (installed by ``npm ci --prefix tools``;
+  ``make`` does it), with ``tools/render-math.mjs``, one Node.js process a
+  page: those that ``pymdownx.arithmatex`` marks up on Markdown pages, and the
+  ``$...$`` and ``$$...$$`` of a notebook's Markdown cells. Pages show their
+  math without any script. A formula KaTeX cannot parse fails the build,
+  naming the page.
+* The typeset math needs only KaTeX's stylesheet and fonts, which are added
+  to the site under ``assets/vendor/katex/``.
+
+The notebook template's own MathJax, which would typeset the math again in
+the browser, is removed by ``drop_notebook_cdn_scripts.py``.
 """
 
 from __future__ import annotations
@@ -31,17 +32,6 @@ KATEX_DIST = TOOLS / "node_modules" / "katex" / "dist"
 RENDER_MATH = TOOLS / "render-math.mjs"
 KATEX_FILES = ("katex.min.css",)
 VENDOR_DIR = "assets/vendor/katex"
-
-# A <script> that loads or imports (statically or dynamically) from an absolute
-# http(s) URL, nbconvert's MathJax tag when it has no URL (src=""), and the
-# inert MathJax configuration block that comes with it.
-THIRD_PARTY_SCRIPT = re.compile(
-    r"<script\b[^>]*\bsrc=(?:[\"']https?://[^>]*|\"\"[^>]*)>\s*</script>"
-    r"|<script\b[^>]*>(?:(?!</script>).)*?\b(?:from\s+|import\s*\(\s*)[\"']https?://"
-    r"(?:(?!</script>).)*</script>"
-    r"|<script type=\"text/x-mathjax-config\">(?:(?!</script>).)*</script>",
-    re.DOTALL,
-)
 
 
 def katex_sources() -> list[tuple[str, Path]]:
@@ -146,6 +136,5 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if page.file.src_uri.endswith(".ipynb"):
-        output = THIRD_PARTY_SCRIPT.sub("", output)
         output = typeset_notebook_math(output, page.file.src_uri)
     return typeset_arithmatex(output, page.file.src_uri)
