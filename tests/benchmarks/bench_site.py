@@ -27,8 +27,9 @@ Run it by hand (it is not part of ``make test``):
     .venv/bin/python tests/benchmarks/bench_site.py [--skip-tests]
 
 Options: ``--skip-lighthouse``, ``--lighthouse-runs N`` (median of N runs),
-``--serve-runs N``, ``--chromium PATH`` (default: ``$CHROMIUM``, else
-``tools/find-chromium.sh``). Exits with status 1 if a budget is missed.
+``--serve-runs N``, ``--chromium PATH`` (default: ``$CHROMIUM``, else a system
+Chromium, else one that ``tools/find-chromium.sh`` installs: see
+``tests/support/chromium.py``). Exits with status 1 if a budget is missed.
 """
 
 from __future__ import annotations
@@ -36,12 +37,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
-import gzip
-import http.server
 import json
 import os
 import platform
-import re
 import shutil
 import signal
 import socket
@@ -49,25 +47,37 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run as a script: the shared helpers are tests.support
+
+from tests.support.chromium import ChromiumNotFoundError, chromium_path, launch  # noqa: E402
+from tests.support.serve import serve  # noqa: E402
+from tests.support.site import (  # noqa: E402
+    CHAPTER,
+    NOTEBOOK,
+    SiteBuildError,
+    build_site,
+    published_prefix,
+    site_pages,
+    url_path,
+)
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
-EDITED_PAGE = ROOT / "docs" / "deep-learning-paradigms.md"
-EDITED_URL = "deep-learning-paradigms/"
-PAGES = {"chapter": "deep-learning-paradigms/", "notebook": "three-ways-to-learn-a-game/"}
+EDITED_PAGE = CHAPTER
+EDITED_URL = url_path(CHAPTER)
+PAGES = {"chapter": url_path(CHAPTER), "notebook": url_path(NOTEBOOK)}
 CHROMIUM_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
 CACHE_MAX_AGE = 600  # what GitHub Pages sends
 
@@ -75,131 +85,6 @@ CACHE_MAX_AGE = 600  # what GitHub Pages sends
 LIGHTHOUSE_BUDGET = {"performance": 97, "accessibility": 100, "best-practices": 100, "seo": 100}
 CHAPTER_GZIP_BUDGET_KB = 500
 COLD_BUILD_BUDGET_S = 10.0
-
-TEXT_TYPES = (
-    "text/",
-    "application/javascript",
-    "application/json",
-    "application/xml",
-    "application/manifest+json",
-    "image/svg+xml",
-)
-
-
-# --------------------------------------------------------------------------
-# A static host: gzip for text, cache headers
-
-
-class StaticHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve a built site as a static host does: gzip and ``Cache-Control``."""
-
-    protocol_version = "HTTP/1.1"  # keep-alive, as a real host
-
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "application/javascript",
-        ".mjs": "application/javascript",
-        ".json": "application/json",
-        ".svg": "image/svg+xml",
-        ".woff2": "font/woff2",
-        ".woff": "font/woff",
-        ".ipynb": "application/json",
-        ".webmanifest": "application/manifest+json",
-    }
-    _gzipped: ClassVar[dict[Path, bytes]] = {}
-    _lock = threading.Lock()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def do_HEAD(self) -> None:
-        self._serve(body=False)
-
-    def do_GET(self) -> None:
-        self._serve(body=True)
-
-    prefix = "/"  # the path the site is published under (GitHub Pages: /REPO/)
-
-    def _serve(self, body: bool) -> None:
-        root = Path(self.directory)
-        url_path = unquote(urlsplit(self.path).path)
-        if not url_path.startswith(self.prefix) and url_path + "/" != self.prefix:
-            self._send_file(root / "404.html", 404, body)
-            return
-        url_path = "/" + url_path[len(self.prefix) :]
-        path = (root / url_path.lstrip("/")).resolve()
-        if not path.is_relative_to(root.resolve()):
-            self._send_file(root / "404.html", 404, body)
-            return
-        if path.is_dir():
-            if not url_path.endswith("/"):
-                self.send_response(301)
-                self.send_header("Location", url_path + "/")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            path = path / "index.html"
-        if not path.is_file():
-            self._send_file(root / "404.html", 404, body)
-            return
-        self._send_file(path, 200, body)
-
-    def _send_file(self, path: Path, status: int, body: bool) -> None:
-        content_type = self.guess_type(str(path))
-        data = path.read_bytes()
-        encoding = None
-        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
-        if accepts_gzip and content_type.startswith(TEXT_TYPES):
-            with self._lock:
-                if path not in self._gzipped:
-                    self._gzipped[path] = gzip.compress(data, compresslevel=6, mtime=0)
-                data = self._gzipped[path]
-            encoding = "gzip"
-        if content_type.startswith("text/") or content_type in ("application/javascript",):
-            content_type += "; charset=utf-8"
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", f"public, max-age={CACHE_MAX_AGE}")
-        self.send_header("Vary", "Accept-Encoding")
-        self.send_header("Last-Modified", self.date_time_string(int(path.stat().st_mtime)))
-        if encoding:
-            self.send_header("Content-Encoding", encoding)
-        self.end_headers()
-        if body:
-            self.wfile.write(data)
-
-
-class StaticServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-
-def published_prefix(site_dir: Path) -> str:
-    """The path the built site expects to be served under, from its canonical URL.
-
-    The 404 page's links are absolute (a host serves it at any depth), so the
-    site is served under the same path as on the host: ``/course/``.
-    """
-    html = (site_dir / "index.html").read_text(encoding="utf-8")
-    match = re.search(r'<link rel="canonical" href="([^"]+)"', html)
-    return urlsplit(match.group(1)).path if match else "/"
-
-
-@contextlib.contextmanager
-def serve_static(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1; yield the URL of the site's root."""
-    prefix = published_prefix(directory)
-    handler = type("Handler", (StaticHandler,), {"prefix": prefix})
-    handler = functools.partial(handler, directory=str(directory))
-    server = StaticServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}{prefix}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
 
 # --------------------------------------------------------------------------
 # Builds
@@ -219,14 +104,12 @@ def clear_cache() -> None:
 def timed_build(site_dir: Path, execute_notebook: bool) -> float:
     """A cold strict build into ``site_dir``; returns its wall time in seconds."""
     clear_cache()
-    env = {**os.environ, "NOTEBOOK_EXECUTE": "true" if execute_notebook else "false"}
-    env["NO_MKDOCS_2_WARNING"] = "1"
-    result, elapsed = timed_run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)], env
-    )
-    if result.returncode != 0:
-        sys.exit(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}")
-    return elapsed
+    start = time.perf_counter()
+    try:
+        build_site(site_dir, execute_notebook=execute_notebook)
+    except SiteBuildError as error:
+        sys.exit(str(error))
+    return time.perf_counter() - start
 
 
 # --------------------------------------------------------------------------
@@ -566,15 +449,6 @@ def measure_lighthouse(url: str, chromium: str, runs: int, workdir: Path) -> dic
 # axe-core
 
 
-def site_pages(site_dir: Path) -> list[str]:
-    """Every HTML page of a built site, as a path below its root."""
-    pages = []
-    for html in sorted(site_dir.rglob("*.html")):
-        relative = html.relative_to(site_dir).as_posix()
-        pages.append(relative.removesuffix("index.html"))
-    return pages
-
-
 def measure_axe(browser, site_url: str, pages: list[str]) -> dict:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -624,17 +498,6 @@ def machine_summary(runs: list[dict]) -> str:
 
 def kb(n: int) -> str:
     return f"{n / 1000:.1f} KB"
-
-
-def chromium_path(option: str | None) -> str:
-    if option:
-        return option
-    if os.environ.get("CHROMIUM"):
-        return os.environ["CHROMIUM"]
-    found = subprocess.run(
-        [str(ROOT / "tools" / "find-chromium.sh")], capture_output=True, text=True, check=False
-    ).stdout.strip()
-    return found or shutil.which("chromium") or "chromium"
 
 
 def git_state() -> dict:
@@ -754,7 +617,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-lighthouse", action="store_true", help="do not run Lighthouse")
     parser.add_argument("--lighthouse-runs", type=int, default=1, metavar="N")
     parser.add_argument("--serve-runs", type=int, default=3, metavar="N")
-    parser.add_argument("--chromium", help="the Chromium to use (default: $CHROMIUM)")
+    parser.add_argument(
+        "--chromium", help="the Chromium to use (default: the one `make test` finds or installs)"
+    )
     return parser.parse_args(argv)
 
 
@@ -762,7 +627,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # Ctrl-C and SIGTERM unwind through the `finally` blocks that restore files.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    chromium = chromium_path(args.chromium)
+    try:
+        chromium = args.chromium or chromium_path(install=True)
+    except ChromiumNotFoundError as error:
+        sys.exit(str(error))
     if not args.skip_lighthouse and not LIGHTHOUSE.exists():
         sys.exit("Lighthouse is not installed: run `npm ci --prefix tests/benchmarks`.")
     data: dict = {
@@ -794,12 +662,12 @@ def main(argv: list[str] | None = None) -> int:
 
         from playwright.sync_api import sync_playwright
 
-        with serve_static(site_dir) as site_url, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=chromium,
-                headless=True,
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
+        # As a static host serves it: under its path, gzip for text, cache headers.
+        hosted = serve(
+            site_dir, prefix=published_prefix(site_dir), compress=True, max_age=CACHE_MAX_AGE
+        )
+        with hosted as site_url, sync_playwright() as playwright:
+            browser = launch(playwright, chromium)
             data["pages"] = {}
             for name, path in PAGES.items():
                 print(f"Measuring {name} ({path})...", file=sys.stderr)

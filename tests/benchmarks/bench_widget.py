@@ -12,20 +12,23 @@ Budgets: script + data at most 100 KB gzip; a click redraws the rows in under
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
-import os
 import shutil
 import statistics
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run as a script: the shared helpers are tests.support
+
+from tests.support.chromium import ChromiumNotFoundError, chromium_path, launch  # noqa: E402
+from tests.support.serve import serve  # noqa: E402
+from tests.support.site import CHAPTER, url_path  # noqa: E402
+
 ASSETS = {
     "script": ROOT / "docs/assets/javascripts/next-token.js",
     "data": ROOT / "docs/assets/next-token/next-token.json",
@@ -34,14 +37,6 @@ ASSETS = {
 SNIPPET = ROOT / "snippets/next_token_widget.html"
 SIZE_BUDGET = 100 * 1024  # bytes gzip, script + data
 CLICK_BUDGET_MS = 50.0
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>next-token widget</title>
@@ -87,43 +82,31 @@ def report_sizes() -> int:
 
 @contextmanager
 def scratch_site() -> Iterator[str]:
-    """Serve a minimal page with the widget on 127.0.0.1; yield its URL."""
+    """Serve a minimal page with the widget on 127.0.0.1, where the chapter is; yield its URL."""
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp)
         for path in ASSETS.values():
             target = site / path.relative_to(ROOT / "docs")
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, target)
-        page_dir = site / "deep-learning-paradigms"
+        page_dir = site / url_path(CHAPTER)
         page_dir.mkdir()
         snippet = SNIPPET.read_text(encoding="utf-8")
         (page_dir / "index.html").write_text(PAGE.format(snippet=snippet), encoding="utf-8")
-        handler = functools.partial(Quiet, directory=str(site))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            yield f"http://127.0.0.1:{server.server_port}/deep-learning-paradigms/"
-        finally:
-            server.shutdown()
-            server.server_close()
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    """A static file handler that does not log every request."""
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        with serve(site) as url:
+            yield url + url_path(CHAPTER)
 
 
 def time_clicks(url: str, clicks: int) -> list[float]:
     """Milliseconds per candidate click, measured in headless Chromium."""
     from playwright.sync_api import sync_playwright
 
-    executable = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    try:
+        executable = chromium_path(install=True)
+    except ChromiumNotFoundError as error:
+        sys.exit(str(error))
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
+        browser = launch(playwright, executable)
         page = browser.new_page()
         page.goto(url)
         page.wait_for_selector('[data-widget="next-token"][data-state="ready"]')

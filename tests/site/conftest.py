@@ -2,9 +2,11 @@
 
 Fixtures:
     built_site   the directory of a fresh ``mkdocs build --strict``
-    site_url     ``http://127.0.0.1:PORT/`` serving that directory
+    site_url     ``http://127.0.0.1:PORT/course/``: that directory, served
+                 under the path it is published at (tests/support/serve.py)
     chapter_url  the chapter page's URL
-    browser      a headless Chromium (system build, or $CHROMIUM)
+    browser      a headless Chromium ($CHROMIUM, else a system one:
+                 tests/support/chromium.py)
     page         a new page that fails its test, at teardown, if it requested
                  anything outside 127.0.0.1 or logged a console error (mark a
                  test ``allow_console_errors`` when an error is what it checks)
@@ -12,13 +14,6 @@ Fixtures:
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,16 +21,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.support.chromium import ChromiumNotFoundError, chromium_path, launch
+from tests.support.serve import serve
+from tests.support.site import CHAPTER, SiteBuildError, build_site, published_prefix, url_path
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -44,64 +32,37 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-def build_site(site_dir: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``mkdocs build --strict`` into ``site_dir``; return the finished process."""
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site_dir = tmp_path_factory.mktemp("site")
-    result = build_site(site_dir)
-    if result.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}")
+    try:
+        build_site(site_dir)
+    except SiteBuildError as error:
+        pytest.fail(str(error))
     return site_dir
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    with serve(built_site, prefix=published_prefix(built_site)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def chapter_url(site_url: str) -> str:
-    return site_url + "deep-learning-paradigms/"
-
-
-def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("google-chrome")
-    if not path:
-        pytest.fail(
-            "No Chromium: run the tests with `make test`, or set CHROMIUM=/path/to/chromium."
-        )
-    return path
+    return site_url + url_path(CHAPTER)
 
 
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
+    try:
+        executable = chromium_path()
+    except ChromiumNotFoundError as error:
+        pytest.fail(str(error))
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
-        )
+        browser = launch(playwright, executable)
         yield browser
         browser.close()
 

@@ -18,6 +18,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.support.site import canonical_url, file_at, published_prefix, served_path
+
 pytestmark = pytest.mark.site
 
 LINK_ATTRIBUTES = {
@@ -48,10 +50,9 @@ def parse(path: Path) -> BeautifulSoup:
 
 
 def site_url(site: Path) -> str:
-    html = (site / "index.html").read_text(encoding="utf-8")
-    match = re.search(r'<link rel="canonical" href="([^"]+)"', html)
-    assert match, "the home page has no canonical URL"
-    return match.group(1)
+    url = canonical_url(site)
+    assert url, "the home page has no canonical URL"
+    return url
 
 
 def pages(site: Path) -> list[Path]:
@@ -59,10 +60,7 @@ def pages(site: Path) -> list[Path]:
 
 
 def page_url(site: Path, html: Path, prefix: str) -> str:
-    relative = html.relative_to(site).as_posix()
-    if html.name == "index.html":
-        relative = relative.removesuffix("index.html")
-    return f"{BASE}{prefix}{relative}"
+    return f"{BASE}{prefix}{served_path(site, html)}"
 
 
 def links(site: Path, html: Path) -> list[Link]:
@@ -77,16 +75,6 @@ def links(site: Path, html: Path) -> list[Link]:
     return found
 
 
-def target_file(site: Path, path: str, prefix: str) -> Path | None:
-    """The built file a site path names (``/course/x/`` is ``x/index.html``)."""
-    if not path.startswith(prefix):
-        return None
-    target = site / unquote(path[len(prefix) :])
-    if target.is_dir():
-        target = target / "index.html"
-    return target if target.is_file() else None
-
-
 @functools.cache
 def ids(html: Path) -> frozenset[str]:
     soup = parse(html)
@@ -97,7 +85,7 @@ def ids(html: Path) -> frozenset[str]:
 
 def broken_links(site: Path) -> list[str]:
     published = urlsplit(site_url(site))
-    prefix = published.path if published.path.endswith("/") else published.path + "/"
+    prefix = published_prefix(site)
     problems = []
     for html in pages(site):
         base = page_url(site, html, prefix)
@@ -111,7 +99,7 @@ def broken_links(site: Path) -> list[str]:
                 resolved = url._replace(scheme="http", netloc="site.invalid")
             else:
                 resolved = urlsplit(urljoin(base, link.url))
-            target = target_file(site, resolved.path, prefix)
+            target = file_at(site, resolved.path, prefix)
             where = f"{link.page}: <{link.tag}> {link.url}"
             if target is None:
                 problems.append(f"{where}: no such file")
@@ -141,9 +129,9 @@ def test_every_sitemap_entry_is_a_built_page(built_site: Path) -> None:
     sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
     locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
     assert locations
-    published = urlsplit(site_url(built_site)).path
+    prefix = published_prefix(built_site)
     for location in locations:
-        assert target_file(built_site, urlsplit(location).path, published), location
+        assert file_at(built_site, urlsplit(location).path, prefix), location
 
 
 def test_a_broken_link_and_a_missing_anchor_are_reported(tmp_path: Path) -> None:

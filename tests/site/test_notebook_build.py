@@ -20,12 +20,9 @@ import tinycss2
 from bs4 import BeautifulSoup
 
 from lesson_code.pipeline import Chart, in_either_scheme
-
-from .test_site_build import build_docs
+from tests.support.site import ROOT, build_docs
 
 pytestmark = pytest.mark.site
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def load_hook(name: str):

@@ -7,36 +7,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.support.site import DOCS, build_docs, built_page
+
 pytestmark = pytest.mark.site
 
-ROOT = Path(__file__).resolve().parents[2]
-DOCS = ROOT / "docs"
 PYTHON_BLOCK = {"language-python", "language-py", "language-python3"}
-
-
-def build_docs(tmp_path: Path, pages: dict[str, str]):
-    """Build a throw-away docs folder with the site's own configuration."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for name, text in pages.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    config = load_config(
-        str(ROOT / "mkdocs.yml"),
-        docs_dir=str(docs),
-        site_dir=str(tmp_path / "site"),
-        nav=[{name: name} for name in pages],
-        strict=True,
-    )
-    build(config)
-
-
-def built_page(site: Path, page: Path) -> Path:
-    """The HTML file the site builds from the Markdown ``page``."""
-    relative = page.relative_to(DOCS).with_suffix("")
-    return site / ("index.html" if relative.name == "index" else f"{relative}/index.html")
 
 
 def test_every_page_is_built(built_site: Path) -> None:
