@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.support.markdown_docs import fence_tests
 from tests.support.site import DOCS, build_docs, built_page
 
 pytestmark = pytest.mark.site
@@ -70,10 +71,7 @@ def count_python_blocks(html: Path) -> int:
 def test_every_python_block_on_a_page_is_collected_as_a_test(
     page: Path, built_site: Path, request: pytest.FixtureRequest
 ) -> None:
-    from pytest_markdown_docs.plugin import extract_fence_tests
-
-    parser = request.config.hook.pytest_markdown_docs_markdown_it()
-    collected = list(extract_fence_tests(parser, page.read_text(encoding="utf-8"), 0, page))
+    collected = fence_tests(request.config, page.read_text(encoding="utf-8"), page)
     assert count_python_blocks(built_page(built_site, page)) == len(collected)
 
 
