@@ -19,7 +19,7 @@ import pytest
 import tinycss2
 from bs4 import BeautifulSoup
 
-from lesson_code.pipeline import Chart, in_either_scheme
+from lesson_code.plotting.chart import Chart, in_either_scheme
 from tests.support.site import ROOT, build_docs
 
 pytestmark = pytest.mark.site

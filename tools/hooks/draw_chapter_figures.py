@@ -1,4 +1,4 @@
-"""Draw the chapter's figures at build time, from ``lesson_code.figures``.
+"""Draw the chapter's figures at build time, from ``lesson_code.plotting.figures``.
 
 The SVGs join the site under ``assets/figures/`` and are cached in
 ``.cache/figures/`` keyed by a hash of the code that draws them, so a rebuild
@@ -14,14 +14,16 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = sorted((ROOT / "src" / "lesson_code").glob("*.py"))
+PACKAGE = ROOT / "src" / "lesson_code"
+# The figures draw with the formula modules and lesson_code.plotting.
+SOURCES = sorted([*PACKAGE.glob("*.py"), *(PACKAGE / "plotting").glob("*.py")])
 CACHE = ROOT / ".cache" / "figures"
 
 
 def _cache_key() -> str:
     digest = hashlib.sha256()
     for source in SOURCES:
-        digest.update(source.name.encode())
+        digest.update(source.relative_to(PACKAGE).as_posix().encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -29,7 +31,7 @@ def _cache_key() -> str:
 def _figures() -> dict[str, str]:
     cached = CACHE / _cache_key()
     if not cached.is_dir():
-        from lesson_code.figures import all_figures
+        from lesson_code.plotting.figures import all_figures
 
         tmp = cached.with_suffix(".tmp")
         tmp.mkdir(parents=True, exist_ok=True)

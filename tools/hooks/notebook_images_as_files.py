@@ -6,7 +6,7 @@ shown. This hook writes each image to ``assets/notebook-images/<hash>.png``
 and links it with its width and height (no layout shift) and
 ``loading="lazy"`` (plots below the fold load as the reader scrolls).
 
-A chart drawn for both colour schemes (``lesson_code.pipeline.Chart``) is a
+A chart drawn for both colour schemes (``lesson_code.plotting.chart.Chart``) is a
 ``<picture>`` whose dark image a browser picks by the system's preference.
 The site follows the palette the reader chose instead: the picture becomes
 two images, marked ``#only-light`` and ``#only-dark`` as the chapter's
@@ -29,11 +29,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from lesson_code.plotting.chart import DARK_MEDIA
+
 IMAGE_DIR = "assets/notebook-images"
 PNG_URL = re.compile(r"data:image/png;base64,(?P<data>[A-Za-z0-9+/=]+)")
 INLINE_PNG = re.compile(r'<img\b(?P<before>[^>]*?)\bsrc="' + PNG_URL.pattern + '"')
 PICTURE = re.compile(r"<picture\b[^>]*>(?P<inner>.*?)</picture>", re.DOTALL)
-DARK_MEDIA = "(prefers-color-scheme: dark)"
 # Attributes the images get anew.
 SET_HERE = {"src", "width", "height", "loading", "decoding"}
 
