@@ -1,4 +1,4 @@
-// Typeset formulas with KaTeX at build time (tools/hooks/self_hosted_assets.py).
+// Typeset formulas with KaTeX at build time (tools/hooks/typeset_math_with_katex.py).
 // Reads [{tex, display}, ...] as JSON on stdin; writes [html, ...] as JSON.
 // A formula KaTeX cannot parse ends the process with a message naming it.
 import { readFileSync } from "node:fs";

@@ -6,7 +6,7 @@
  * blocks.
  *
  * The code cells and outputs are focusable in the HTML already
- * (tools/hooks/focusable_scrollers.py), tables once Material has wrapped them
+ * (tools/hooks/focusable_code_blocks.py), tables once Material has wrapped them
  * (below). Each element is measured when it comes near the viewport, where
  * the browser has laid it out anyway: measuring the off-screen blocks of a
  * long page would force their layout (content-visibility in extra.css) and

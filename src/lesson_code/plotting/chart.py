@@ -4,7 +4,7 @@ The notebook's plots are :class:`Chart` objects made by a plot function
 decorated with :func:`in_either_scheme`: a notebook shows the chart as a
 ``<picture>`` whose dark image the browser picks when the reader's system is
 dark, and the site shows the image of the palette the reader chose (the build
-hook ``tools/hooks/notebook_images.py`` reads that picture).
+hook ``tools/hooks/notebook_images_as_files.py`` reads that picture).
 """
 
 from __future__ import annotations

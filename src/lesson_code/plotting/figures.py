@@ -3,7 +3,7 @@
 Each function in :data:`FIGURES` draws one figure in one colour scheme
 (:mod:`lesson_code.plotting.style`) on a transparent background, so the page
 shows through; :func:`render_svg` turns it into deterministic SVG text. The
-site build calls :func:`all_figures` (``tools/hooks/figures.py``), so a page
+site build calls :func:`all_figures` (``tools/hooks/draw_chapter_figures.py``), so a page
 never shows a stale plot.
 """
 
