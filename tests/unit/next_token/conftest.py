@@ -52,3 +52,9 @@ def committed_fallback() -> str:
 def repo_root() -> Path:
     """The repository's root directory."""
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def committed_paths() -> tuple[Path, Path]:
+    """The site's committed data and fallback files."""
+    return COMMITTED_JSON, COMMITTED_FALLBACK

@@ -30,16 +30,19 @@ with a tenfold margin, ``LOGIT_TOLERANCE = 1e-3``:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import lesson_code
 from lesson_code.next_token import DATA_URL, TrainConfig, render_snippet
 from lesson_code.next_token.__main__ import (
     FALLBACK_NAME,
@@ -233,7 +236,7 @@ def test_rule_rejects_a_fallback_percentage_beyond_its_tolerance(committed_fallb
 # --- the command line -------------------------------------------------------
 
 
-def test_help_explains_every_option_and_what_the_run_writes(repo_root: Path):
+def test_help_explains_every_option_and_what_the_run_writes():
     parser = build_parser()
     text = parser.format_help()
     assert all(action.help for action in parser._actions)
@@ -243,11 +246,12 @@ def test_help_explains_every_option_and_what_the_run_writes(repo_root: Path):
         assert name in text
 
 
-def test_site_command_writes_the_files_the_page_uses(repo_root: Path):
+def test_site_command_writes_the_files_the_page_uses(
+    repo_root: Path, committed_paths: tuple[Path, Path]
+):
     """The documented command's paths are the committed files these tests check."""
     args = build_parser().parse_args([w for w in SITE_COMMAND.split()[3:] if w != "\\"])
-    assert (repo_root / args.out / JSON_NAME).is_file()
-    assert (repo_root / args.fallback).is_file()
+    assert (repo_root / args.out / JSON_NAME, repo_root / args.fallback) == committed_paths
     page = (repo_root / "docs" / "deep-learning-paradigms.md").read_text(encoding="utf-8")
     assert f'--8<-- "{args.fallback.name}"' in page
 
@@ -275,53 +279,66 @@ def test_write_outputs_writes_the_data_and_the_fallback(tmp_path: Path, exported
 
 
 # Runs the command with an audit hook that records every file opened for writing and
-# every file system change, then prints them as the last line of stderr.
+# every other change to the file system, then prints, as the last line of stderr, those
+# paths and the file the package was imported from.
 AUDITED_RUN = """
 import json, os, runpy, sys
 WRITE = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
-CHANGES = ("os.mkdir", "os.rename", "os.remove", "os.rmdir", "os.truncate", "os.symlink",
-           "os.link", "os.chmod", "os.chown", "os.utime", "shutil.copyfile", "shutil.rmtree")
+CHANGES = {"os.mkdir": 1, "os.rename": 2, "os.replace": 2, "os.remove": 1, "os.rmdir": 1,
+           "os.truncate": 1, "os.symlink": 2, "os.link": 2, "os.chmod": 1, "os.chown": 1,
+           "os.utime": 1, "shutil.copyfile": 2, "shutil.copytree": 2, "shutil.rmtree": 1}
 written = []
 def hook(event, args):
-    if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
-        if (args[2] or 0) & WRITE or any(c in (args[1] or "") for c in "wax+"):
-            written.append(os.path.abspath(os.fsdecode(args[0])))
-    elif event in CHANGES and isinstance(args[0], (str, bytes, os.PathLike)):
-        written.append(os.path.abspath(os.fsdecode(args[0])))
+    if event == "open":
+        paths = args[:1] if (args[2] or 0) & WRITE or set(args[1] or "") & set("wax+") else ()
+    else:
+        paths = args[: CHANGES.get(event, 0)]
+    written.extend(os.path.abspath(os.fsdecode(p)) for p in paths
+                   if isinstance(p, (str, bytes, os.PathLike)))
 sys.addaudithook(hook)
 sys.argv = ["lesson_code.next_token", *sys.argv[1:]]
 try:
     runpy.run_module("lesson_code.next_token", run_name="__main__", alter_sys=True)
 finally:
-    print("\\n" + json.dumps(written), file=sys.stderr)
+    import lesson_code
+    print("\\n" + json.dumps([written, lesson_code.__file__]), file=sys.stderr)
 """
 
 
-def git_status(root: Path) -> str:
-    return subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=all"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+def fingerprint(root: Path) -> dict[str, str]:
+    """``root``, or every file below it (``__pycache__`` aside), with a hash of its bytes."""
+    paths = [root] if root.is_file() else sorted(root.rglob("*"))
+    return {
+        path.as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in paths
+        if path.is_file() and "__pycache__" not in path.parts
+    }
 
 
 @pytest.mark.slow
-def test_command_run_from_elsewhere_writes_only_under_out(
-    tmp_path: Path, repo_root: Path, committed: dict, committed_fallback: str
+def test_command_run_as_an_installed_package_writes_only_under_out(
+    tmp_path: Path, committed: dict, committed_fallback: str, committed_paths: tuple[Path, Path]
 ):
-    """Trains from scratch in a fresh process, from another directory: the documented
-    command's output, checked against the committed data with the same rule.
+    """The documented command, run in a fresh process from another directory, with the
+    package imported from a copy (as from site-packages), writes only under ``--out``;
+    its output is checked against the committed data with the same rule.
 
-    torch creates its own cache directory when its optimisers are imported; it is
-    pointed into the test's temporary directory and left out of the check.
+    An audit hook records every path the process opens for writing or changes, so
+    the check does not depend on the rest of the working tree staying still. torch
+    creates its own cache directory when its optimisers are imported: it is pointed
+    into the test's temporary directory and left out of the check.
     """
-    cwd, out, torch_cache = tmp_path / "cwd", tmp_path / "out", tmp_path / "torch-cache"
+    cwd, out = tmp_path / "cwd", tmp_path / "out"
+    site, torch_cache = tmp_path / "site-packages", tmp_path / "torch-cache"
     cwd.mkdir()
-    before = git_status(repo_root)
+    package = Path(lesson_code.__file__).parent
+    shutil.copytree(package, site / "lesson_code", ignore=shutil.ignore_patterns("__pycache__"))
+    # The copy, and the package and committed files an old version of the command rewrote.
+    watched = [site, package / "next_token", *committed_paths]
+    before = [fingerprint(root) for root in watched]
     env = {
         **os.environ,
+        "PYTHONPATH": str(site),
         "PYTHONDONTWRITEBYTECODE": "1",
         "TORCHINDUCTOR_CACHE_DIR": str(torch_cache),
     }
@@ -334,13 +351,16 @@ def test_command_run_from_elsewhere_writes_only_under_out(
         check=False,
     )
     assert run.returncode == 0, run.stderr
-    written = [Path(p) for p in json.loads(run.stderr.strip().splitlines()[-1])]
+    written, imported_from = json.loads(run.stderr.strip().splitlines()[-1])
+    assert Path(imported_from).is_relative_to(site)
     assert written
-    outside = [p for p in written if not p.resolve().is_relative_to(out.resolve())]
-    assert [p for p in outside if not p.resolve().is_relative_to(torch_cache.resolve())] == []
+    allowed = (out.resolve(), torch_cache.resolve())
+    assert [
+        p for p in written if not any(Path(p).resolve().is_relative_to(a) for a in allowed)
+    ] == []
     assert list(cwd.iterdir()) == []
     assert sorted(p.name for p in out.iterdir()) == sorted([JSON_NAME, FALLBACK_NAME])
-    assert git_status(repo_root) == before
+    assert [fingerprint(root) for root in watched] == before
     for phrase in ("held-out loss", "perplexity", "training time", "bytes gzip"):
         assert phrase in run.stdout
 
