@@ -14,6 +14,9 @@ python -m lesson_code.next_token --out docs/assets/next-token \\
     --fallback snippets/next_token_widget.html
 ```
 
+The site keeps the fallback in ``snippets/``, from where the chapter page includes
+it with pymdownx.snippets; under ``docs/`` it would also be published as a page.
+
 The run is deterministic: the same seed gives the same bytes on the same
 machine. On another CPU, torch's kernels round differently, and the exported
 logits (and the held-out loss) agree with the committed ones to within 1e-3.
