@@ -9,29 +9,17 @@ import re
 import matplotlib
 import pytest
 
-from lesson_code.plotting.chart import DARK_MEDIA, Chart, in_either_scheme
-from lesson_code.plotting.style import INK, ink
+from lesson_code.plotting.chart import DARK_MEDIA, Chart
+from lesson_code.plotting.style import INK
 
 
-@in_either_scheme
-def two_lines(values: list[float], *, reference: float) -> Chart:
-    chart = Chart(alt="Two lines and a reference.", figsize=(3, 2))
-    ax = chart.subplots()
-    ax.plot(values, label="first")
-    ax.plot(values[::-1], label="second")
-    ax.axhline(reference, color=ink(), ls="--", label="reference")
-    ax.set(title="a title", xlabel="x")
-    ax.legend()
-    return chart
-
-
-def test_drawing_in_a_scheme_leaves_matplotlib_settings_as_they_were() -> None:
+def test_drawing_in_a_scheme_leaves_matplotlib_settings_as_they_were(two_lines) -> None:
     before = dict(matplotlib.rcParams)
     two_lines([1.0], reference=1.0, scheme="dark")
     assert dict(matplotlib.rcParams) == before
 
 
-def test_a_chart_redraws_itself_with_the_same_data_in_the_other_scheme() -> None:
+def test_a_chart_redraws_itself_with_the_same_data_in_the_other_scheme(two_lines) -> None:
     light = two_lines([1.0, 2.0, 3.0], reference=2.5)
     dark = light.in_scheme("dark")
     assert dark is not light
@@ -45,7 +33,7 @@ def test_a_chart_redraws_itself_with_the_same_data_in_the_other_scheme() -> None
     assert light.axes[0].title.get_color() == INK["light"]
 
 
-def test_a_chart_is_a_picture_whose_dark_image_follows_the_system_scheme() -> None:
+def test_a_chart_is_a_picture_whose_dark_image_follows_the_system_scheme(two_lines) -> None:
     html = two_lines([1.0, 2.0], reference=1.5)._repr_html_()
     match = re.fullmatch(
         r'<picture><source srcset="data:image/png;base64,([^"]+)" '
@@ -73,11 +61,11 @@ def test_a_chart_without_a_redraw_is_one_image() -> None:
         chart.in_scheme("dark")
 
 
-def test_an_unknown_scheme_is_refused() -> None:
+def test_an_unknown_scheme_is_refused(two_lines) -> None:
     with pytest.raises(ValueError, match="'sepia'"):
         two_lines([1.0], reference=1.0, scheme="sepia")
 
 
-def test_the_scheme_keyword_shows_in_the_signature() -> None:
+def test_the_scheme_keyword_shows_in_the_signature(two_lines) -> None:
     assert "scheme" in inspect.signature(two_lines).parameters
     assert DARK_MEDIA == "(prefers-color-scheme: dark)"

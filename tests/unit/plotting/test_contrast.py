@@ -5,23 +5,10 @@ from __future__ import annotations
 import pytest
 from matplotlib.colors import to_rgb
 
-from lesson_code.plotting.chart import Chart, in_either_scheme
 from lesson_code.plotting.contrast import contrast_ratio, low_contrast
-from lesson_code.plotting.style import PAGE, SCHEMES, ink
+from lesson_code.plotting.style import PAGE, SCHEMES
 
 WHITE, BLACK = (1.0, 1.0, 1.0), (0.0, 0.0, 0.0)
-
-
-@in_either_scheme
-def two_lines(values: list[float], *, reference: float) -> Chart:
-    chart = Chart(alt="Two lines and a reference.", figsize=(3, 2))
-    ax = chart.subplots()
-    ax.plot(values, label="first")
-    ax.plot(values[::-1], label="second")
-    ax.axhline(reference, color=ink(), ls="--", label="reference")
-    ax.set(title="a title", xlabel="x")
-    ax.legend()
-    return chart
 
 
 def test_contrast_ratio_matches_known_values() -> None:
@@ -33,7 +20,7 @@ def test_contrast_ratio_matches_known_values() -> None:
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_a_chart_drawn_in_a_scheme_reads_on_its_page(scheme: str) -> None:
+def test_a_chart_drawn_in_a_scheme_reads_on_its_page(two_lines, scheme: str) -> None:
     chart = two_lines([1.0, 2.0, 3.0], reference=2.0, scheme=scheme)
     assert chart.scheme == scheme
     assert low_contrast(chart, scheme) == []
@@ -41,7 +28,7 @@ def test_a_chart_drawn_in_a_scheme_reads_on_its_page(scheme: str) -> None:
     assert low_contrast(chart, other), "ink for one page cannot read on the other"
 
 
-def test_low_contrast_names_what_fails() -> None:
+def test_low_contrast_names_what_fails(two_lines) -> None:
     chart = two_lines([1.0, 2.0, 3.0], reference=2.0, scheme="dark")
     ax = chart.axes[0]
     ax.axvline(1.0, color="black", label="black line")
@@ -57,7 +44,7 @@ def test_low_contrast_names_what_fails() -> None:
     assert low_contrast(light, "light") == ["text 'pale text': 1.61:1, needs 4.5:1"]
 
 
-def test_low_contrast_sees_transparency_and_collections() -> None:
+def test_low_contrast_sees_transparency_and_collections(two_lines) -> None:
     chart = two_lines([1.0, 2.0, 3.0], reference=2.0, scheme="dark")
     ax = chart.axes[0]
     ax.plot([0, 1], [1, 2], color="white", alpha=0.1, label="faint line")
