@@ -8,7 +8,8 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-# The ten parts of the source text, in order, with their stable anchors.
+# The ten parts of the source text, in order, with their stable anchors, and the
+# exercises the course adds before the references.
 SECTIONS = [
     (
         "motivation-the-recipe-for-general-intelligence",
@@ -22,11 +23,12 @@ SECTIONS = [
     ("autoregressive-loss-calculation", "Autoregressive Loss Calculation"),
     ("example-next-token-prediction", "Example: Next Token Prediction"),
     ("quizzes", "Quizzes"),
+    ("exercises", "Exercises"),
     ("references", "References"),
 ]
 
 
-def test_all_ten_sections_are_present_in_the_source_order(page, chapter_url: str) -> None:
+def test_all_sections_are_present_in_the_source_order(page, chapter_url: str) -> None:
     page.goto(chapter_url)
     assert page.locator("h1").inner_text().startswith("1.3 Deep Learning Paradigms")
     headings = page.locator("article h2")
@@ -119,7 +121,16 @@ def test_citations_link_to_the_reference_list(page, chapter_url: str) -> None:
         a.get_attribute("href")
         for a in page.locator(".footnote a[href^='https://arxiv.org']").all()
     ]
-    assert hrefs == ["https://arxiv.org/abs/1810.04805", "https://arxiv.org/abs/2203.02155"]
+    # In the order the text first cites them: the footnotes are numbered that way.
+    assert hrefs == [
+        "https://arxiv.org/abs/2203.02155",
+        "https://arxiv.org/abs/1706.03741",
+        "https://arxiv.org/abs/1810.04805",
+        "https://arxiv.org/abs/2005.14165",
+        "https://arxiv.org/abs/1909.08593",
+        "https://arxiv.org/abs/1707.06347",
+        "https://arxiv.org/abs/1506.02438",
+    ]
 
 
 @pytest.mark.parametrize("width", [375, 1280])
