@@ -25,4 +25,4 @@ for name, loss in [
     ("predicts the next token", next_loss),
     ("uniform", uniform_loss),
 ]:
-    print(f"{name:>24}: loss {loss.item():7.4f}  perplexity {perplexity(loss):8.2f}")
+    print(f"{name:>24}: loss {loss.item():7.4f}  perplexity {perplexity(loss):7.1f}")

@@ -15,9 +15,8 @@ After changing a snippet, record its output and review the diff::
 from __future__ import annotations
 
 import argparse
-import os
+import functools
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -29,6 +28,7 @@ if str(ROOT) not in sys.path:  # run as a script: tests.support is importable to
 
 from tests.support.outputs import diff, mismatches  # noqa: E402
 from tests.support.pages import markdown_pages, prose_lines, where  # noqa: E402
+from tests.support.snippet_runs import Run, run_all, run_one  # noqa: E402
 
 SNIPPETS = ROOT / "snippets"
 OUTPUTS = SNIPPETS / "output"
@@ -42,17 +42,10 @@ def update_command(name: str) -> str:
     return f".venv/bin/python tests/test_snippets.py --update {name}"
 
 
-def run_snippet(script: Path, root: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run a snippet as a reader would, from the repository root."""
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    return subprocess.run(
-        [sys.executable, str(script.relative_to(root))],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
+@functools.cache
+def runs() -> dict[Path, Run]:
+    """Every snippet, run once per session (tests/support/snippet_runs.py)."""
+    return run_all(SCRIPTS)
 
 
 def included_by(name: str, pages: list[Path] | None = None) -> list[str]:
@@ -65,9 +58,10 @@ def included_by(name: str, pages: list[Path] | None = None) -> list[str]:
     ]
 
 
-def snippet_problem(script: Path, outputs: Path = OUTPUTS, root: Path = ROOT) -> str | None:
-    """Why ``script`` does not print what its page shows (None if it does)."""
-    result = run_snippet(script, root)
+def snippet_problem(
+    script: Path, result: Run, outputs: Path = OUTPUTS, root: Path = ROOT
+) -> str | None:
+    """Why ``script``, which gave ``result``, does not print what its page shows."""
     pages = ", ".join(included_by(script.name)) or "no page"
     if result.returncode != 0:
         return f"{script.relative_to(root)} (shown at {pages}) failed:\n{result.stderr}"
@@ -105,7 +99,7 @@ def included_files() -> set[str]:
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[s.stem for s in SCRIPTS])
 def test_snippet_prints_what_its_page_shows(script: Path) -> None:
-    problem = snippet_problem(script)
+    problem = snippet_problem(script, runs()[script])
     assert problem is None, problem
 
 
@@ -129,7 +123,7 @@ def update(names: list[str]) -> int:
         if not script.is_file():
             print(f"no snippet {script.relative_to(ROOT)}", file=sys.stderr)
             return 1
-        result = run_snippet(script)
+        result = run_one(script)
         if result.returncode != 0:
             print(f"{script.name} failed:\n{result.stderr}", file=sys.stderr)
             return 1
