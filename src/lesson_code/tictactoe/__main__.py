@@ -16,6 +16,7 @@ import json  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from lesson_code.tictactoe.board import export_board, write_board  # noqa: E402
 from lesson_code.tictactoe.config import Config  # noqa: E402
 from lesson_code.tictactoe.plots import save_plots  # noqa: E402
 from lesson_code.tictactoe.report import (  # noqa: E402
@@ -39,7 +40,17 @@ It writes into --out: metrics.json (every number of the run, with the config
 and the seconds each stage took) and four charts: loss_curves.png,
 reward_model_accuracy.png, ppo_reward_kl.png and outcomes.png. It prints a
 table of each stage's results and checks the course's targets; the exit
-status is 1 if a target of a full run fails."""
+status is 1 if a target of a full run fails.
+
+With --board FILE it also writes the data of the pages' tic-tac-toe board
+(lesson_code.tictactoe.board): every position X can face, each stage's move
+probabilities there, the reward model's score and the RLHF policy's KL to the
+SFT model; with --board-fallback FILE, the board's HTML for readers without
+JavaScript. The site's copies come from a full run with seed 0:
+
+  python -m lesson_code.tictactoe --seed 0 --out tictactoe-run \\
+      --board docs/assets/tictactoe/board.json \\
+      --board-fallback snippets/tictactoe_board.html"""
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -69,6 +80,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="a smaller run of about 20 seconds (Config.quick()), for a first look; "
         "it is not held to the full run's targets",
     )
+    parser.add_argument(
+        "--board",
+        type=Path,
+        metavar="FILE",
+        help="also write the board's data (JSON) from the run's models to FILE",
+    )
+    parser.add_argument(
+        "--board-fallback",
+        type=Path,
+        metavar="FILE",
+        help="also write the board's root element with its no-JavaScript table "
+        "(the models' opening-move probabilities) to FILE",
+    )
     return parser.parse_args(argv)
 
 
@@ -84,6 +108,8 @@ def run(args: argparse.Namespace) -> RunResults:
     metrics["seconds"]["plots"] = time.perf_counter() - plots_started
     metrics["seconds_total"] = time.perf_counter() - STARTED
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    if args.board or args.board_fallback:
+        write_board(export_board(results), args.board, args.board_fallback)
     rows = check_targets(metrics, full=not args.quick)
     print(f"\n{summary_table(metrics)}\n\n{headline(metrics)}\n\n{targets_text(rows)}")
     print(f"\n{metrics['seconds_total']:.1f} s in all; metrics and charts in {args.out}/")
