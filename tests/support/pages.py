@@ -296,3 +296,46 @@ MARKDOWN_CHECKS = {
     "math": math_problems,
     "alt-text": alt_text_problems,
 }
+
+
+# What the built page must show, read from its Markdown (tests/site/test_chapter.py).
+
+
+def headings(page: Path, level: int) -> list[tuple[str, str]]:
+    """``(id, text)`` of each heading of ``level``, as the site renders it."""
+    import markdown
+    from bs4 import BeautifulSoup
+
+    marks = "#" * level
+    raw = page.read_text(encoding="utf-8").splitlines()
+    source = "\n\n".join(
+        raw[line.number - 1]
+        for line in prose_lines(page)
+        if (h := HEADING.match(line.text)) and len(h.group(1)) == level
+    )
+    soup = BeautifulSoup(markdown.markdown(source, extensions=["toc", "attr_list"]), "html.parser")
+    return [(h.get("id", ""), h.get_text().strip()) for h in soup.find_all(f"h{len(marks)}")]
+
+
+def image_count(page: Path) -> int:
+    return sum(
+        len(MARKDOWN_IMAGE.findall(line.text)) + len(HTML_IMAGE.findall(line.text))
+        for line in prose_lines(page)
+    )
+
+
+def quiz_count(page: Path) -> int:
+    return sum(1 for line in prose_lines(page) if QUIZ.match(line.text))
+
+
+def footnote_links(page: Path) -> list[str]:
+    """The URLs the page's footnote definitions link to, in order."""
+    lines, urls, inside = prose_lines(page), [], False
+    for line in lines:
+        if FOOTNOTE_DEF.match(line.text):
+            inside = True
+        elif line.text.strip() and not line.text.startswith(" "):
+            inside = False
+        if inside:
+            urls += re.findall(r"\]\((https?://[^)\s]+)\)", line.text)
+    return urls
