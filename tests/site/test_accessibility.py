@@ -13,14 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.site import DOCS, site_pages, url_path
+from tests.support.pages import nav_pages
+from tests.support.site import site_pages, url_path
 
 pytestmark = pytest.mark.browser
 
-PAGES = sorted(
-    {url_path(source) for pattern in ("*.md", "*.ipynb") for source in DOCS.rglob(pattern)}
-    | {"404.html"}
-)
+# Every page of mkdocs.yml's nav, and the 404 page.
+PAGES = sorted({url_path(source) for source in nav_pages()} | {"404.html"})
 
 
 @pytest.fixture(params=["light", "dark"])

@@ -18,7 +18,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.support.site import canonical_url, file_at, published_prefix, served_path
+from tests.support.pages import nav_pages
+from tests.support.site import built_page, canonical_url, file_at, published_prefix, served_path
 
 pytestmark = pytest.mark.site
 
@@ -83,11 +84,12 @@ def ids(html: Path) -> frozenset[str]:
     }
 
 
-def broken_links(site: Path) -> list[str]:
+def broken_links(site: Path, only: list[Path] | None = None) -> list[str]:
+    """The broken links of the built pages ``only`` (default: every page)."""
     published = urlsplit(site_url(site))
     prefix = published_prefix(site)
     problems = []
-    for html in pages(site):
+    for html in pages(site) if only is None else only:
         base = page_url(site, html, prefix)
         for link in links(site, html):
             if link.url.lower().startswith(NOT_LINKS):
@@ -116,12 +118,21 @@ def test_the_site_has_pages_with_links(built_site: Path) -> None:
     found = [link for html in pages(built_site) for link in links(built_site, html)]
     assert len(pages(built_site)) >= 5
     assert any("#" in link.url for link in found)
-    notebook = built_site / "three-ways-to-learn-a-game" / "index.html"
-    assert links(built_site, notebook), "the notebook page's links are checked too"
+    for source in nav_pages():
+        html = built_page(built_site, source)
+        assert links(built_site, html), f"the links of {source.name} are checked too"
 
 
-def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
-    problems = broken_links(built_site)
+@pytest.mark.parametrize("source", [*nav_pages(), None], ids=lambda p: p.name if p else "others")
+def test_every_internal_link_and_anchor_resolves(built_site: Path, source: Path | None) -> None:
+    """Each page of the nav; then every other built page (404, redirects)."""
+    nav = {built_page(built_site, page) for page in nav_pages()}
+    only = (
+        [built_page(built_site, source)]
+        if source
+        else [p for p in pages(built_site) if p not in nav]
+    )
+    problems = broken_links(built_site, only)
     assert not problems, "broken internal links:\n" + "\n".join(problems)
 
 

@@ -14,9 +14,19 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.pages import headings, nav_pages
+from tests.support.site import url_path
+
 pytestmark = pytest.mark.browser
 
-PAGES = ["deep-learning-paradigms/", "three-ways-to-learn-a-game/", "lesson-code/"]
+# Every long page of the nav (a notebook, or three sections or more): from a
+# page's third section on, its blocks are skipped until scrolled near.
+PAGES = [
+    url_path(source)
+    for source in nav_pages()
+    if source.suffix == ".ipynb" or len(headings(source, 2)) >= 3
+]
+NOTEBOOKS = [url_path(source) for source in nav_pages() if source.suffix == ".ipynb"]
 VIEWPORTS = {"phone": {"width": 375, "height": 667}, "laptop": {"width": 1280, "height": 800}}
 
 # Sum of the layout shifts a reader did not cause (the CLS of the load).
@@ -92,8 +102,9 @@ EXPECTED_ROOT_CHANGES = {"data-md-color-switching", "data-md-color-media", "data
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", NOTEBOOKS)
 def test_material_changes_nothing_the_header_script_set(
-    first_visit, site_url: str, scheme: str
+    first_visit, site_url: str, scheme: str, path: str
 ) -> None:
     """The root's classes and the palette are final before the content is parsed.
 
@@ -102,8 +113,7 @@ def test_material_changes_nothing_the_header_script_set(
     attribute a Material upgrade starts to change on the root or the body fails
     this test until it is set there too, or listed in EXPECTED_ROOT_CHANGES.
     """
-    notebook = site_url + "three-ways-to-learn-a-game/"
-    page = first_visit(notebook, RECORD_ROOT_CHANGES, color_scheme=scheme)
+    page = first_visit(site_url + path, RECORD_ROOT_CHANGES, color_scheme=scheme)
     changes = page.evaluate("window.rootChanges")
     changed = [
         c
@@ -117,8 +127,9 @@ def is_rendered(locator) -> bool:
     return locator.evaluate(IS_RENDERED)
 
 
-def test_an_off_screen_block_is_drawn_when_scrolled_to(page, chapter_url: str) -> None:
-    page.goto(chapter_url)
+@pytest.mark.parametrize("path", [path for path in PAGES if path not in NOTEBOOKS])
+def test_an_off_screen_block_is_drawn_when_scrolled_to(page, site_url: str, path: str) -> None:
+    page.goto(site_url + path)
     page.wait_for_load_state("networkidle")
     last_code = page.locator(".md-typeset > h2 ~ h2 ~ .highlight pre").last
     assert not is_rendered(last_code), "an off-screen code block was rendered at load"

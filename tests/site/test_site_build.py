@@ -8,16 +8,17 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.support.markdown_docs import fence_tests
-from tests.support.site import DOCS, build_docs, built_page
+from tests.support.pages import alt_problem, markdown_pages, nav_pages
+from tests.support.site import build_docs, built_page
 
 pytestmark = pytest.mark.site
 
 PYTHON_BLOCK = {"language-python", "language-py", "language-python3"}
 
 
-def test_every_page_is_built(built_site: Path) -> None:
-    for page in DOCS.rglob("*.md"):
-        assert built_page(built_site, page).is_file(), f"{page.name} was not built"
+@pytest.mark.parametrize("page", nav_pages(), ids=lambda p: p.name)
+def test_every_page_is_built(built_site: Path, page: Path) -> None:
+    assert built_page(built_site, page).is_file(), f"{page.name} was not built"
 
 
 def test_a_missing_snippet_fails_the_build_and_names_the_file(tmp_path: Path) -> None:
@@ -67,9 +68,7 @@ def count_python_blocks(html: Path) -> int:
     )
 
 
-@pytest.mark.parametrize(
-    "page", sorted(DOCS.rglob("*.md")), ids=lambda p: p.relative_to(DOCS).as_posix()
-)
+@pytest.mark.parametrize("page", markdown_pages(), ids=lambda p: p.name)
 def test_every_python_block_on_a_page_is_collected_as_a_test(
     page: Path, built_site: Path, request: pytest.FixtureRequest
 ) -> None:
@@ -108,17 +107,33 @@ def test_every_script_a_page_loads_is_deferred(built_site: Path) -> None:
         assert not blocking, f"{html.relative_to(built_site)} blocks on {blocking}"
 
 
-def test_every_image_says_what_it_shows(built_site: Path) -> None:
-    """No image has an empty alt text or nbconvert's placeholder for a missing one.
+def image_problems(site: Path, html: Path) -> list[str]:
+    """The images of a built page without a real description."""
+    placeholder = "No description has been provided for this image"
+    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    problems = []
+    for image in soup.select(".md-content img"):
+        alt = image.get("alt", "").strip()
+        where = f"{html.relative_to(site)}: {image.get('src', '')[:60]}"
+        if alt == placeholder:
+            problems.append(f"{where} has nbconvert's placeholder for a description")
+        elif alt_problem(image.get("alt"), image.get("src", "")):
+            problems.append(f"{where} {alt_problem(image.get('alt'), image.get('src', ''))}")
+    return problems
+
+
+@pytest.mark.parametrize("page", nav_pages(), ids=lambda p: p.name)
+def test_every_image_says_what_it_shows(built_site: Path, page: Path) -> None:
+    """No image has an empty alt text, a file name or nbconvert's placeholder for one.
 
     The notebook's figures have images only when the notebook is executed
     (NOTEBOOK_EXECUTE=true, as in CI).
     """
-    placeholder = "No description has been provided for this image"
-    for html in built_site.rglob("*.html"):
-        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
-        for image in soup.select(".md-content img"):
-            alt = image.get("alt", "").strip()
-            where = f"{html.relative_to(built_site)}: {image.get('src', '')[:60]}"
-            assert alt, f"{where} has no description"
-            assert alt != placeholder, f"{where} has nbconvert's placeholder for a description"
+    problems = image_problems(built_site, built_page(built_site, page))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", nav_pages(), ids=lambda p: p.name)
+def test_no_formula_is_left_with_a_katex_error(built_site: Path, page: Path) -> None:
+    html = built_page(built_site, page).read_text(encoding="utf-8")
+    assert "katex-error" not in html, f"{page.name}: a formula KaTeX could not typeset"
