@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.support.markdown_docs import fence_tests
-from tests.support.pages import alt_problem, markdown_pages, nav_pages
+from tests.support.pages import built_image_problems, markdown_pages, nav_pages
 from tests.support.site import build_docs, built_page
 
 pytestmark = pytest.mark.site
@@ -107,21 +107,6 @@ def test_every_script_a_page_loads_is_deferred(built_site: Path) -> None:
         assert not blocking, f"{html.relative_to(built_site)} blocks on {blocking}"
 
 
-def image_problems(site: Path, html: Path) -> list[str]:
-    """The images of a built page without a real description."""
-    placeholder = "No description has been provided for this image"
-    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
-    problems = []
-    for image in soup.select(".md-content img"):
-        alt = image.get("alt", "").strip()
-        where = f"{html.relative_to(site)}: {image.get('src', '')[:60]}"
-        if alt == placeholder:
-            problems.append(f"{where} has nbconvert's placeholder for a description")
-        elif alt_problem(image.get("alt"), image.get("src", "")):
-            problems.append(f"{where} {alt_problem(image.get('alt'), image.get('src', ''))}")
-    return problems
-
-
 @pytest.mark.parametrize("page", nav_pages(), ids=lambda p: p.name)
 def test_every_image_says_what_it_shows(built_site: Path, page: Path) -> None:
     """No image has an empty alt text, a file name or nbconvert's placeholder for one.
@@ -129,7 +114,7 @@ def test_every_image_says_what_it_shows(built_site: Path, page: Path) -> None:
     The notebook's figures have images only when the notebook is executed
     (NOTEBOOK_EXECUTE=true, as in CI).
     """
-    problems = image_problems(built_site, built_page(built_site, page))
+    problems = built_image_problems(built_site, built_page(built_site, page))
     assert not problems, "\n".join(problems)
 
 

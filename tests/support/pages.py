@@ -82,11 +82,14 @@ def snippet_base_paths(config_file: Path = CONFIG) -> list[Path]:
 
 
 def where(page: Path, line: int) -> str:
-    """``docs/PAGE.md:LINE``, relative to the repository when it is inside it."""
-    try:
-        shown = page.resolve().relative_to(ROOT).as_posix()
-    except ValueError:
-        shown = page.as_posix()
+    """``docs/PAGE.md:LINE``, relative to the working directory (or the repository)."""
+    shown = page.as_posix()
+    for base in (Path.cwd(), ROOT):
+        try:
+            shown = page.absolute().relative_to(base.absolute()).as_posix()
+            break
+        except ValueError:
+            continue
     return f"{shown}:{line}"
 
 
@@ -285,6 +288,23 @@ def alt_text_problems(page: Path) -> list[str]:
                     f"{where(page, line.number)}: the image {src!r} {problem}; "
                     "say in words what it shows"
                 )
+    return problems
+
+
+def built_image_problems(site: Path, html: Path) -> list[str]:
+    """The images of a built page without a real description."""
+    placeholder = "No description has been provided for this image"
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    problems = []
+    for image in soup.select(".md-content img"):
+        alt = image.get("alt", "").strip()
+        where = f"{html.relative_to(site)}: {image.get('src', '')[:60]}"
+        if alt == placeholder:
+            problems.append(f"{where} has nbconvert's placeholder for a description")
+        elif alt_problem(image.get("alt"), image.get("src", "")):
+            problems.append(f"{where} {alt_problem(image.get('alt'), image.get('src', ''))}")
     return problems
 
 

@@ -29,19 +29,24 @@ class SiteBuildError(RuntimeError):
 
 
 def build_site(
-    site_dir: Path, *, execute_notebook: bool | None = None
+    site_dir: Path, *, execute_notebook: bool | None = None, config_file: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run ``mkdocs build --strict`` into ``site_dir``, as ``make build`` does.
 
     ``execute_notebook`` sets ``NOTEBOOK_EXECUTE`` for the build (``None``
-    leaves the environment's). Raises :class:`SiteBuildError` if it fails.
+    leaves the environment's). ``config_file`` builds another site (a
+    throwaway copy, in its own folder). Raises :class:`SiteBuildError` if it fails.
     """
+    config_file = config_file or ROOT / "mkdocs.yml"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if execute_notebook is not None:
         env["NOTEBOOK_EXECUTE"] = "true" if execute_notebook else "false"
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT,
+        [
+            *(sys.executable, "-m", "mkdocs", "build", "--strict"),
+            *("--site-dir", str(site_dir), "--config-file", str(config_file)),
+        ],
+        cwd=config_file.parent,
         env=env,
         capture_output=True,
         text=True,
