@@ -250,3 +250,17 @@ def test_the_chapter_has_at_least_six_exercises_each_with_a_collapsed_checked_so
         snippet = re.search(r'--8<-- "(ex_\w+)\.py"', solution)
         assert snippet, f"exercise {number}: its solution runs no snippet"
         assert f'--8<-- "output/{snippet[1]}.txt"' in solution, f"exercise {number}: no output"
+
+
+# --- The record of claims ------------------------------------------------------------
+
+
+def test_every_test_the_claims_page_names_exists() -> None:
+    named = set(re.findall(r"`(test_\w+)`", CLAIMS.read_text(encoding="utf-8")))
+    defined = {
+        name
+        for path in (ROOT / "tests").rglob("test_*.py")
+        for name in re.findall(r"(?m)^def (test_\w+)", path.read_text(encoding="utf-8"))
+    }
+    assert named
+    assert named - defined == set()
