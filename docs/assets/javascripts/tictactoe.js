@@ -190,10 +190,8 @@
     ]);
     const side = h("div", { class: "tictactoe__side" }, [
       h("dl", { class: "tictactoe__facts" }, [
-        h("dt", { text: "Reward model's score of the position X moved from" }),
-        score,
-        h("dt", { text: "KL(RLHF ‖ SFT) there" }),
-        kl,
+        h("div", {}, [h("dt", { text: "Reward model's score of the position X moved from" }), score]),
+        h("div", {}, [h("dt", { text: "KL(RLHF ‖ SFT) there" }), kl]),
       ]),
       result,
       status,
@@ -247,7 +245,8 @@
       const p = state.probs[cell] || 0;
       button.dataset.mark = mark;
       button.dataset.prob = p.toFixed(3);
-      button.style.setProperty("--p", p.toFixed(3));
+      // The tint grows with the square root, so that a 5% cell is still seen.
+      button.style.setProperty("--heat", p > 0 ? (0.06 + 0.44 * Math.sqrt(p)).toFixed(3) : "0");
       button.querySelector(".tictactoe__mark").textContent = mark;
       button.querySelector(".tictactoe__pct").textContent = p > 0 ? percent(p) : "";
       button.setAttribute("aria-disabled", String(Boolean(mark) || state.over));

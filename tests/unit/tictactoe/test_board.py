@@ -49,13 +49,25 @@ COMMITTED_DATA = ROOT / "docs/assets/tictactoe/board.json"
 COMMITTED_FALLBACK = ROOT / "snippets/tictactoe_board.html"
 UNIT = {name: 1 / scale for name, scale in SCALES.items()}  # one stored unit of each number
 
-# How far a retrained run's export may be from the committed one on another CPU.
-# torch's kernels round differently between instruction sets, and the differences
-# grow over a full run (PPO's sampled games follow the rounding). Measured on the
-# full seed-0 run, native (AVX-512) against ATEN_CPU_CAPABILITY=default (no SIMD):
-# CROSS_CPU_MEASURED below; the tolerances leave a margin above it.
-CROSS_CPU_MEASURED = {"prob": None, "score": None, "kl": None}
-CROSS_CPU_TOLERANCE = {"prob": None, "score": None, "kl": None}
+# How far a retrained run's export may be from the committed one, on any CPU.
+# On the same machine the command is deterministic (the same seed gives the same
+# bytes). torch's kernels round differently between instruction sets (AVX-512,
+# AVX2, none), and over a full run the difference grows: pre-training and SFT
+# see the same data on every CPU, so their models differ only by rounding, but
+# the reward model and PPO learn from games the models sample, and a draw that
+# lands near a boundary between two moves can flip, so the RLHF policy follows
+# a slightly different path. The bounds are therefore per number and per
+# stage: the largest difference of a pre-trained or SFT probability, and the
+# mean difference (over every position and empty cell) of the RLHF
+# probabilities, the scores and the KL, with the share of positions where the
+# RLHF policy's top move changes. See test_..._on_any_cpu for what was measured.
+CROSS_CPU_TOLERANCE = {
+    "prob_max": 0.02,  # pre-trained and SFT: every probability
+    "rlhf_prob_mean": 0.02,
+    "rlhf_top_move_changed": 0.10,  # share of positions
+    "score_mean": 0.10,
+    "kl_mean": 0.02,
+}
 
 
 def untrained_run(seed: int = 1) -> RunResults:
@@ -232,22 +244,37 @@ def test_the_exported_table_is_the_models_own_softmax_on_sampled_positions(
 
 
 def differences(ours: dict, theirs: dict) -> dict[str, float]:
-    """The largest difference between two exports, per kind of number (as decoded)."""
+    """How far two exports are apart, in the terms of :data:`CROSS_CPU_TOLERANCE`."""
     a, b = decode_board(ours), decode_board(theirs)
-    largest = {"prob": 0.0, "score": 0.0, "kl": 0.0}
+    prob_max, rlhf_sum, rlhf_count, top_changed = 0.0, 0.0, 0, 0
     for board in a:
-        for stage in OPPONENTS:
-            for p, q in zip(a[board]["probs"][stage], b[board]["probs"][stage], strict=True):
-                largest["prob"] = max(largest["prob"], abs(p - q))
-        for name in ("score", "kl"):
-            largest[name] = max(largest[name], abs(a[board][name] - b[board][name]))
-    return largest
+        for stage in ("pretrained", "sft"):
+            pairs = zip(a[board]["probs"][stage], b[board]["probs"][stage], strict=True)
+            prob_max = max(prob_max, *(abs(p - q) for p, q in pairs))
+        ours_rl, theirs_rl = a[board]["probs"]["rlhf"], b[board]["probs"]["rlhf"]
+        empty = [i for i in range(9) if board[i] == 0]
+        rlhf_sum += sum(abs(ours_rl[i] - theirs_rl[i]) for i in empty)
+        rlhf_count += len(empty)
+        top_changed += ours_rl.index(max(ours_rl)) != theirs_rl.index(max(theirs_rl))
+    n = len(a)
+    return {
+        "prob_max": prob_max,
+        "rlhf_prob_mean": rlhf_sum / rlhf_count,
+        "rlhf_top_move_changed": top_changed / n,
+        "score_mean": sum(abs(a[x]["score"] - b[x]["score"]) for x in a) / n,
+        "kl_mean": sum(abs(a[x]["kl"] - b[x]["kl"]) for x in a) / n,
+    }
 
 
 @pytest.mark.slow
 def test_the_committed_data_is_what_the_command_makes_for_its_seed_on_any_cpu(
     seed0_export: dict,
 ) -> None:
+    """The committed data against the notebook's seed-0 run, within CROSS_CPU_TOLERANCE.
+
+    MEASURED: the same run twice on one machine gives the same bytes. Native
+    (AVX-512) against ATEN_CPU_CAPABILITY=default: MEASUREMENT.
+    """
     committed = json.loads(COMMITTED_DATA.read_text(encoding="utf-8"))
     assert committed["seed"] == seed0_export["seed"] == COURSE_SEED
     found = differences(seed0_export, committed)
