@@ -238,7 +238,9 @@ def test_rlhf_does_better_than_the_coach(
     coach_win, coach_loss = coach_vs_random
     top = evaluation["rlhf"]["vs_random_greedy"]
     assert top["win"] > coach_win + 0.02
-    assert top["loss"] < coach_loss - 0.02
+    # The coach rarely loses (about 1 game in 70): "less often" is asserted as at most
+    # half as often, many standard errors of 5,000 and 20,000 games apart.
+    assert top["loss"] < coach_loss / 2
     optimal = run.metrics["rlhf"]["heldout_positions_optimal_move_rate"]
     assert optimal > run.metrics["sft"]["coach_optimal_move_rate"] + 0.02
     assert "the sampled policy loses more often than its top move" in markdown("cell-22")
@@ -276,6 +278,8 @@ def test_pretraining_received_far_more_signal_than_sft_and_sft_than_the_reward_m
 def test_without_the_kl_penalty_the_policy_ends_further_from_the_sft_model(
     run: RunResults, ablation: tuple[dict, dict]
 ) -> None:
+    text = markdown("cell-30")
+    assert "Without the penalty the policy ends further from the SFT model" in text
     free_metrics, _ = ablation
     kl, free_kl = run.metrics["rlhf"]["kl_to_reference"], free_metrics["kl_to_reference"]
     assert free_kl > 1.5 * kl
