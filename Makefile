@@ -1,6 +1,10 @@
 # The two commands a contributor needs (see README.md):
 #   make serve   the site at http://127.0.0.1:8000, reloading on every save
 #   make test    the whole test suite: unit, code fences, strict build, browser
+# and the fast loop beside them:
+#   make check   lint, spelling, unit tests, every code fence and snippet output,
+#                the strict build without running the notebook (no browser, no
+#                run of the game course): seconds, not minutes
 # Both set up what they need first: .venv with the pinned packages, KaTeX from
 # npm, and (for the tests) a Chromium for Playwright.
 
@@ -11,7 +15,7 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .DEFAULT_GOAL := help
 
-.PHONY: help serve test build lint format clean setup
+.PHONY: help serve check test build lint format clean setup
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -30,11 +34,34 @@ setup: $(BIN)/.installed tools/node_modules/.installed  ## Install everything (d
 serve: setup  ## Serve the site with live reload at http://127.0.0.1:8000
 	SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-# CI=true also executes the notebook during the site build.
-test: setup  ## Run the whole test suite (exits non-zero on any failure or if no test ran)
+# What `make check` leaves to `make test` (tests/support/selection.py marks them).
+CHECK_DESELECTS := not slow and not browser
+
+CHECK_PYTEST := NOTEBOOK_EXECUTE=false NOTEBOOK_CACHE=false \
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "$(CHECK_DESELECTS)"
+
+# Two pytest processes, one a core: the unit tests and docstring examples; the
+# pages, snippets, build and lint. The first's report follows the second's.
+check: setup  ## The fast loop: lint, spelling, unit tests, fences, snippet outputs, strict build
+	@log=$$(mktemp); \
+	$(CHECK_PYTEST) tests/unit src/lesson_code >"$$log" 2>&1 & unit=$$!; \
+	$(CHECK_PYTEST) docs tests --ignore=tests/unit; pages=$$?; \
+	wait $$unit; units=$$?; cat "$$log"; rm -f "$$log"; \
+	echo "make check: skipped the browser tests, the game course's runs and executing the" \
+	"notebook; \`make test\` runs everything."; \
+	test $$pages -eq 0 -a $$units -eq 0
+
+# As CI: the notebook is executed during the site build. NOTEBOOK_EXECUTE=false
+# skips that (the page shows the outputs saved in the notebook), and says so.
+test: setup  ## Run the whole test suite, as CI does (exits non-zero on any failure)
+	@if [ "$${NOTEBOOK_EXECUTE:-true}" != true ]; then \
+	echo "make test: NOTEBOOK_EXECUTE=$$NOTEBOOK_EXECUTE: the notebook is NOT executed;" \
+	"run \`make test\` without it to execute it as CI does."; fi
 	CHROMIUM="$$(tools/find-chromium.sh)" \
-	NOTEBOOK_EXECUTE="$${NOTEBOOK_EXECUTE:-$${CI:-false}}" NOTEBOOK_CACHE=false \
+	NOTEBOOK_EXECUTE="$${NOTEBOOK_EXECUTE:-true}" NOTEBOOK_CACHE=false \
 	$(BIN)/python -m pytest
+	@if [ "$${NOTEBOOK_EXECUTE:-true}" != true ]; then \
+	echo "make test: the notebook was NOT executed (NOTEBOOK_EXECUTE=$$NOTEBOOK_EXECUTE)."; fi
 
 build: setup  ## Build the site strictly into site/
 	NOTEBOOK_EXECUTE="$${NOTEBOOK_EXECUTE:-$${CI:-false}}" NOTEBOOK_CACHE=false \

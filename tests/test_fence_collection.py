@@ -114,6 +114,7 @@ print("quiet", "pass", sep="-")
 """
 
 
+@pytest.mark.slow  # runs pytest in a subprocess
 def test_a_fence_s_prints_are_shown_only_when_it_fails_at_its_line(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -84,13 +84,6 @@ def test_images_without_real_alt_text_fail_naming_the_page(chapter: Path) -> Non
     assert "has an empty alt text" in problems[2]
 
 
-def test_the_real_pages_pass_the_checks_the_planted_chapter_fails(site: Path) -> None:
-    for page in pages.markdown_pages(site):
-        if page.name != "planted.md":
-            for check in pages.MARKDOWN_CHECKS.values():
-                assert check(page) == [], page.name
-
-
 def test_a_misspelling_in_prose_and_in_a_code_comment_fails(site: Path, chapter: Path) -> None:
     snippet = site.parent / "snippets" / "planted_comment.py"
     result = subprocess.run(

@@ -3,7 +3,8 @@
 The tools run from the test's own environment (``sys.executable -m ...``), so
 the pinned versions of tools/constraints.txt decide. codespell reads its
 settings (files to skip, the project word list tools/codespell-words.txt)
-from ``[tool.codespell]`` in pyproject.toml.
+from ``[tool.codespell]`` in pyproject.toml. A correct word it flags (a name,
+a term) goes into that list, one lowercase word a line.
 """
 
 from __future__ import annotations
@@ -16,8 +17,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# What codespell reads: the pages, the snippets, and the contributor docs.
-SPELLED = ["docs", "snippets", "README.md", "CONTRIBUTING.md", "tools/templates"]
+# What codespell reads: the pages, the snippets, the code (its comments and
+# docstrings), the build hooks, the templates and the contributor docs.
+SPELLED = [
+    "docs",
+    "snippets",
+    "src",
+    "tests",
+    "tools",
+    "overrides",
+    ".github",
+    "Makefile",
+    "mkdocs.yml",
+    "README.md",
+    "CONTRIBUTING.md",
+]
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -36,7 +50,7 @@ def test_ruff_format_leaves_every_file_unchanged() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_codespell_finds_no_misspelling_in_pages_snippets_and_docs() -> None:
+def test_codespell_finds_no_misspelling_in_pages_code_comments_and_docs() -> None:
     paths = [path for path in SPELLED if (ROOT / path).exists()]
     result = run("codespell_lib", *paths)
     assert result.returncode == 0, result.stdout + result.stderr

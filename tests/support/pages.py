@@ -127,8 +127,16 @@ def prose_lines(page: Path) -> list[Line]:
 INCLUDE = re.compile(r"""^\s*--8<--\s+["'](?P<name>[^"':]+)(?::[^"']*)?["']""")
 
 
-def missing_includes(page: Path, config_file: Path = CONFIG) -> list[str]:
-    bases = snippet_base_paths(config_file)
+def config_of(page: Path) -> Path:
+    """The ``mkdocs.yml`` of the site a page belongs to (the nearest one above it)."""
+    for folder in page.absolute().parents:
+        if (folder / "mkdocs.yml").is_file():
+            return folder / "mkdocs.yml"
+    return CONFIG
+
+
+def missing_includes(page: Path, config_file: Path | None = None) -> list[str]:
+    bases = snippet_base_paths(config_file or config_of(page))
     return [
         f"{where(page, line.number)}: --8<-- {match['name']!r} names no file in "
         + ", ".join(f"{base.name}/" for base in bases)

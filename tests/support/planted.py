@@ -90,12 +90,22 @@ It is not: the answer is shown at once.
 """
 
 
-def planted_site(folder: Path, *, buildable: bool) -> Path:
-    """The throwaway site in ``folder``; its ``mkdocs.yml``."""
+def site_copy(folder: Path) -> Path:
+    """A copy of the site in ``folder`` (its pages, snippets and config); its ``mkdocs.yml``.
+
+    ``src/``, ``tools/`` and ``overrides/`` are links to the repository's own.
+    """
     for name in ("src", "tools", "overrides"):
         (folder / name).symlink_to(ROOT / name, target_is_directory=True)
     shutil.copytree(ROOT / "docs", folder / "docs")
     shutil.copytree(ROOT / "snippets", folder / "snippets")
+    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    return folder / "mkdocs.yml"
+
+
+def planted_site(folder: Path, *, buildable: bool) -> Path:
+    """The throwaway site in ``folder``; its ``mkdocs.yml``."""
+    site_copy(folder)
     (folder / "snippets" / "planted_fails.py").write_text(FAILING_SNIPPET, encoding="utf-8")
     (folder / "snippets" / "planted_drift.py").write_text(DRIFTING_SNIPPET, encoding="utf-8")
     (folder / "snippets" / "planted_comment.py").write_text(COMMENTED_SNIPPET, encoding="utf-8")
@@ -105,7 +115,7 @@ def planted_site(folder: Path, *, buildable: bool) -> Path:
     (folder / "snippets" / "output" / "planted_comment.txt").write_text("ok\n", encoding="utf-8")
     text = PLANTED if buildable else PLANTED.replace("## Prose\n", UNBUILDABLE + "\n## Prose\n")
     (folder / "docs" / "planted.md").write_text(text, encoding="utf-8")
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = (folder / "mkdocs.yml").read_text(encoding="utf-8")
     assert "\nnav:\n" in config
     config = config.replace("\nnav:\n", '\nnav:\n  - "9.9 Planted Mistakes": planted.md\n', 1)
     (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
