@@ -8,7 +8,10 @@ Measures, on this machine:
 - under ``mkdocs serve``, the time from saving a Markdown page to the served
   page containing the change (median of ``--serve-runs`` edits; the page is
   restored afterwards, also on error or Ctrl-C);
-- the full test suite (``--skip-tests`` leaves it out: it takes minutes);
+- ``make check``, warm (run once to warm the caches, then timed), against its
+  budget of 30 s, and the full test suite, ``make test``, warm
+  (``--skip-tests`` leaves both out: they take minutes; ``--loops-only``
+  measures only these two and prints their table);
 - for the chapter page and the notebook page, served as a static host serves
   them (gzip for text, ``Cache-Control: max-age``): the bytes of a cold load by
   type (HTML, CSS, JS, fonts, images, data), raw and as transferred, and the
@@ -85,6 +88,7 @@ CACHE_MAX_AGE = 600  # what GitHub Pages sends
 LIGHTHOUSE_BUDGET = {"performance": 97, "accessibility": 100, "best-practices": 100, "seo": 100}
 CHAPTER_GZIP_BUDGET_KB = 500
 COLD_BUILD_BUDGET_S = 10.0
+CHECK_BUDGET_S = 30.0  # `make check`, warm, on two cores
 
 # --------------------------------------------------------------------------
 # Builds
@@ -213,6 +217,18 @@ def _measure_serve_rebuild(runs: int, url: str, env: dict, log) -> dict:
 
 # --------------------------------------------------------------------------
 # The test suite
+
+
+def measure_check() -> dict:
+    """``make check``, warm: once to fill the caches, then timed."""
+    timed_run(["make", "check"], dict(os.environ))
+    result, elapsed = timed_run(["make", "check"], dict(os.environ))
+    lines = [line for line in result.stdout.splitlines() if " in " in line and "passed" in line]
+    return {
+        "seconds": round(elapsed, 1),
+        "exit_code": result.returncode,
+        "summary": "; ".join(lines),
+    }
 
 
 def measure_tests(chromium: str) -> dict:
@@ -509,6 +525,32 @@ def git_state() -> dict:
     return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain"))}
 
 
+def loop_rows(data: dict) -> list[Row]:
+    """The rows of `make check` and `make test`."""
+    rows: list[Row] = []
+    if "check" in data:
+        check = data["check"]
+        rows.append(
+            Row(
+                "make check, warm",
+                f"{check['seconds']:.0f} s: {check['summary']}",
+                f"<= {CHECK_BUDGET_S:.0f} s, passes",
+                check["exit_code"] == 0 and check["seconds"] <= CHECK_BUDGET_S,
+            )
+        )
+    if "tests" in data:
+        tests = data["tests"]
+        rows.append(
+            Row(
+                "Full test suite (pytest)",
+                f"{tests['seconds']:.0f} s: {tests['summary']}",
+                "passes",
+                tests["exit_code"] == 0,
+            )
+        )
+    return rows
+
+
 def build_rows(data: dict) -> list[Row]:
     rows: list[Row] = []
     build = data["build"]
@@ -529,16 +571,7 @@ def build_rows(data: dict) -> list[Row]:
         rows.append(
             Row("mkdocs serve: save .md to rebuilt page", f"{serve['median_s']:.2f} s ({runs})")
         )
-    if "tests" in data:
-        tests = data["tests"]
-        rows.append(
-            Row(
-                "Full test suite (pytest)",
-                f"{tests['seconds']:.0f} s: {tests['summary']}",
-                "passes",
-                tests["exit_code"] == 0,
-            )
-        )
+    rows += loop_rows(data)
     for name, info in data["pages"].items():
         weight = info["weight"]
         is_chapter = name == "chapter"
@@ -614,6 +647,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
     parser.add_argument("--skip-serve", action="store_true", help="do not time mkdocs serve")
+    parser.add_argument(
+        "--loops-only", action="store_true", help="time only `make check` and `make test`"
+    )
     parser.add_argument("--skip-lighthouse", action="store_true", help="do not run Lighthouse")
     parser.add_argument("--lighthouse-runs", type=int, default=1, metavar="N")
     parser.add_argument("--serve-runs", type=int, default=3, metavar="N")
@@ -642,6 +678,13 @@ def main(argv: list[str] | None = None) -> int:
             "cpus": os.cpu_count(),
         },
     }
+    if args.loops_only:
+        print("Timing make check (warm) and make test...", file=sys.stderr)
+        data["check"] = measure_check()
+        data["tests"] = measure_tests(chromium)
+        rows = loop_rows(data)
+        print_table(rows)
+        return 0 if all(r.passed is not False for r in rows) else 1
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
         workdir = Path(tmp)
         print("Building (cold, without and with the notebook)...", file=sys.stderr)
@@ -657,7 +700,8 @@ def main(argv: list[str] | None = None) -> int:
             print("Timing mkdocs serve's rebuild...", file=sys.stderr)
             data["serve_rebuild"] = measure_serve_rebuild(args.serve_runs)
         if not args.skip_tests:
-            print("Running the test suite...", file=sys.stderr)
+            print("Timing make check (warm) and the test suite...", file=sys.stderr)
+            data["check"] = measure_check()
             data["tests"] = measure_tests(chromium)
 
         from playwright.sync_api import sync_playwright
