@@ -26,7 +26,7 @@ from lesson_code.tictactoe.game import TOKEN_NAMES, entropy_bound, play
 from lesson_code.tictactoe.players import coach_player, random_player
 from lesson_code.tictactoe.plots import last_tenth_mean
 from lesson_code.tictactoe.ppo import ppo_finetune
-from lesson_code.tictactoe.results import RunResults
+from lesson_code.tictactoe.results import RunResults, StageResult
 
 pytestmark = pytest.mark.slow
 
@@ -66,8 +66,8 @@ def coach_vs_random() -> tuple[float, float]:
 
 
 @pytest.fixture(scope="module")
-def ablation(run: RunResults) -> tuple[dict, dict]:
-    """The notebook's rerun of PPO with beta = 0: its metrics and its evaluation."""
+def ablation(run: RunResults) -> tuple[StageResult, dict]:
+    """The notebook's rerun of PPO with beta = 0: its result and its evaluation."""
     config = run.config
     free = ppo_finetune(
         run.stages["sft"].model,
@@ -76,7 +76,7 @@ def ablation(run: RunResults) -> tuple[dict, dict]:
         torch.Generator().manual_seed(config.seed + 2),
     )
     free_eval = evaluate(free.model, config, torch.Generator().manual_seed(config.seed + 3))
-    return free.metrics, free_eval
+    return free, free_eval
 
 
 # --- The introduction and stage 1 ------------------------------------------------------
@@ -218,12 +218,12 @@ def test_the_rlhf_top_move_almost_never_loses_to_the_random_player(evaluation: d
 def test_the_loss_curves_end_just_above_their_floors(run: RunResults) -> None:
     text = markdown("loss-curves-notes")
     assert "ends just above the entropy bound" in text
-    assert "settles just above the coach's entropy" in text
+    assert "SFT's loss stays above the coach's entropy" in text
     pre, sft = run.stages["pretrained"], run.stages["sft"]
     bound = pre.metrics["entropy_bound"]
     assert bound <= pre.history["heldout"][-1] <= 1.02 * bound
     coach = sft.metrics["coach_entropy"]
-    assert coach <= last_tenth_mean(sft.history["loss"]) <= coach + 0.1
+    assert last_tenth_mean(sft.history["loss"]) >= coach
 
 
 # --- Lesson 1 and lesson 2 ------------------------------------------------------------
@@ -276,10 +276,15 @@ def test_pretraining_received_far_more_signal_than_sft_and_sft_than_the_reward_m
 
 
 def test_without_the_kl_penalty_the_policy_ends_further_from_the_sft_model(
-    run: RunResults, ablation: tuple[dict, dict]
+    run: RunResults, ablation: tuple[StageResult, dict]
 ) -> None:
     text = markdown("cell-30")
     assert "Without the penalty the policy ends further from the SFT model" in text
-    free_metrics, _ = ablation
-    kl, free_kl = run.metrics["rlhf"]["kl_to_reference"], free_metrics["kl_to_reference"]
-    assert free_kl > 1.5 * kl
+    free, _ = ablation
+    kl, free_kl = run.metrics["rlhf"]["kl_to_reference"], free.metrics["kl_to_reference"]
+    # Seed 0 ends about 1.6 times as far; 1.2 leaves room for other CPUs' kernels.
+    assert free_kl > 1.2 * kl
+    # The chart of both runs: the KL panel ends higher without the penalty.
+    assert "without the penalty the KL to the SFT model ends higher" in markdown("cell-27")
+    history = run.stages["rlhf"].history
+    assert last_tenth_mean(free.history["kl"]) > last_tenth_mean(history["kl"])
