@@ -6,8 +6,8 @@ Only ``mkdocs serve`` is changed; ``mkdocs build`` is not.
   logged with the page and line the suite's page checks find
   (``tests/support/pages.py``: a missing ``--8<--`` include, a formula KaTeX
   cannot typeset), and the server goes on serving the pages of the last
-  good build until the next save fixes it. (mkdocs alone keeps every request
-  waiting for a build that never comes.)
+  good build (a copy is kept after each build) until the next save fixes
+  it. (mkdocs alone keeps every request waiting for a build that never comes.)
 * **A snippet edited without recording its output**: when a page includes
   ``snippets/NAME.py`` and ``snippets/output/NAME.txt`` and the snippet is
   newer than its output, the snippet is run once (its verdict is kept in
@@ -19,13 +19,16 @@ Only ``mkdocs serve`` is changed; ``mkdocs build`` is not.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -33,13 +36,18 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 log = logging.getLogger("mkdocs.hooks.serve_checks")
 CACHE = ROOT / ".cache" / "serve-snippets.json"
 INCLUDE = re.compile(r"""--8<--\s+["'](?P<name>[^"':]+\.py)["']""")
 serving = False
+
+
+def _import_from_tests() -> None:
+    """Put the repository on ``sys.path`` for ``tests.support`` (mkdocs restores
+    ``sys.path`` after loading a hook, so this is done when it is needed)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -49,6 +57,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def located_problems(config_file: Path) -> list[str]:
     """The problems the page checks find that stop a build, as ``file:line: ...``."""
+    _import_from_tests()
     from tests.support.pages import markdown_pages, math_problems, missing_includes, site_config
 
     site_config.cache_clear()  # the nav may have changed since the last build
@@ -61,16 +70,25 @@ def located_problems(config_file: Path) -> list[str]:
 
 def on_serve(server, config: MkDocsConfig, builder):
     build = server.builder
+    site = Path(server.root)
+    last_good = Path(tempfile.mkdtemp(prefix="last-good-site-"))
+    atexit.register(shutil.rmtree, last_good, ignore_errors=True)
+    shutil.copytree(site, last_good, dirs_exist_ok=True)  # the first build, done by now
 
     def build_or_keep_the_last_good_site() -> None:
         try:
             build()
-        except Exception as error:  # a failed rebuild: say where, keep serving
+        except Exception as error:  # a failed rebuild: say where, serve the last good site
             located = located_problems(Path(config.config_file_path))
             log.error(
                 "The rebuild failed; the browser shows the last good pages until it is fixed.\n"
                 + ("\n".join(located) if located else f"{type(error).__name__}: {error}")
             )
+            shutil.rmtree(site, ignore_errors=True)
+            shutil.copytree(last_good, site, dirs_exist_ok=True)
+            return
+        shutil.rmtree(last_good, ignore_errors=True)
+        shutil.copytree(site, last_good, dirs_exist_ok=True)
 
     server.builder = build_or_keep_the_last_good_site
     return server
@@ -86,6 +104,7 @@ def _stale(script: Path, output: Path, cache: dict, root: Path) -> bool:
         return False
     key = f"{script.name}:{_digest(script, output)}"
     if key not in cache:
+        _import_from_tests()
         from tests.support.outputs import agree
 
         result = subprocess.run(
