@@ -62,11 +62,11 @@ UNIT = {name: 1 / scale for name, scale in SCALES.items()}  # one stored unit of
 # probabilities, the scores and the KL, with the share of positions where the
 # RLHF policy's top move changes. test_..._on_any_cpu says what was measured.
 CROSS_CPU_TOLERANCE = {
-    "prob_max": 0.02,  # pre-trained and SFT: every probability
-    "rlhf_prob_mean": 0.02,
-    "rlhf_top_move_changed": 0.10,  # share of positions
-    "score_mean": 0.10,
-    "kl_mean": 0.02,
+    "prob_max": 0.01,  # pre-trained and SFT: every probability (measured: 0)
+    "rlhf_prob_mean": 0.05,  # measured: 0.016
+    "rlhf_top_move_changed": 0.20,  # share of positions (measured: 0.050)
+    "score_mean": 0.05,  # measured: 0.002
+    "kl_mean": 0.10,  # measured: 0.019
 }
 
 
@@ -272,12 +272,16 @@ def test_the_committed_data_is_what_the_command_makes_for_its_seed_on_any_cpu(
 ) -> None:
     """The committed data against the notebook's seed-0 run, within CROSS_CPU_TOLERANCE.
 
-    What was measured: nothing across CPUs yet. The bounds are estimates from
-    how the stages learn (above), not from a full seed-0 export made with
-    ATEN_CPU_CAPABILITY=default compared with a native (AVX-512) one. Until
-    that comparison is made, a failure on another CPU with differences close
-    to the bounds calls for measuring it (``differences`` of the two exports),
-    not for regenerating the data.
+    What was measured, native (AVX-512) against ATEN_CPU_CAPABILITY=default, on
+    the exports of the --quick seed-0 run (12 PPO iterations): the pre-trained
+    and SFT probabilities identical to three decimals; the scores 0.002 apart on
+    average (0.01 at most); the RLHF probabilities 0.016 apart on average
+    (0.135 at most), its top move changed on 5.0% of the positions, its KL
+    0.019 apart on average (0.62 at most). The full run's 40 PPO iterations can
+    drift further, and a full run on the plain kernels was not compared, so
+    the bounds leave about a threefold margin. A different training (the
+    full run against the quick one) is far outside them: 0.92, 0.16, 0.43,
+    1.34 and 0.23.
     """
     committed = json.loads(COMMITTED_DATA.read_text(encoding="utf-8"))
     assert committed["seed"] == seed0_export["seed"] == COURSE_SEED
