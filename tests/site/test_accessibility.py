@@ -56,6 +56,10 @@ def test_page_has_no_axe_violations(page, site_url: str, scheme: str, path: str)
     response = page.goto(site_url + path)
     assert response is not None
     page.wait_for_load_state("networkidle")
+    # Off-screen blocks are laid out by a guess until lazy-blocks.js has drawn
+    # each once; axe measures what overlaps what, so it waits for real heights,
+    # as a reader who scrolls down sees them.
+    page.wait_for_selector("html[data-blocks-sized]", state="attached")
     expected = "slate" if scheme == "dark" else "default"
     assert page.locator("body").get_attribute("data-md-color-scheme") == expected
     violations = Axe().run(page).response["violations"]
