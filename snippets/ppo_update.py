@@ -11,7 +11,7 @@ advantages = torch.randn(8)  # from GAE: better (> 0) or worse (< 0) than expect
 logp_old = torch.log_softmax(logits, -1).gather(1, actions[:, None]).squeeze(1).detach()
 optimizer = torch.optim.SGD([logits], lr=2.0)
 
-for epoch in range(4):  # several epochs on the same batch: PPO's clip keeps them safe
+for epoch in range(4):  # epochs on one batch: the clip removes the gain of moving r past 1 ± eps
     logp_new = torch.log_softmax(logits, -1).gather(1, actions[:, None]).squeeze(1)
     loss = ppo_policy_loss(logp_new, logp_old, advantages, clip_eps=0.2)
     ratio = probability_ratio(logp_new, logp_old).detach()
