@@ -12,6 +12,8 @@ keyboard focus once it is on screen.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.support.pages import headings, nav_pages
@@ -19,12 +21,42 @@ from tests.support.site import url_path
 
 pytestmark = pytest.mark.browser
 
-# Every long page of the nav (a notebook, or three sections or more): from a
-# page's third section on, its blocks are skipped until scrolled near.
+MIN_SKIPPED = 5  # blocks from the third section on that make a page long
+
+
+def blocks_from_third_section(source: Path) -> int:
+    """Top-level blocks of a Markdown page after its third ``##`` heading: the
+    blocks extra.css skips until they are scrolled near."""
+    lines = source.read_text(encoding="utf-8").splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    if len(starts) < 3:
+        return 0
+    rest = lines[starts[2] + 1 :]
+    return sum(
+        1
+        for i, line in enumerate(rest)
+        if line.strip() and not line.startswith((" ", "#")) and (i == 0 or not rest[i - 1].strip())
+    )
+
+
+# Every long page of the nav (a notebook, or one with at least MIN_SKIPPED blocks
+# from its third section on): those blocks are skipped until scrolled near.
 PAGES = [
     url_path(source)
     for source in nav_pages()
-    if source.suffix == ".ipynb" or len(headings(source, 2)) >= 3
+    if source.suffix == ".ipynb"
+    or (len(headings(source, 2)) >= 3 and blocks_from_third_section(source) >= MIN_SKIPPED)
+]
+# Long pages with a code block after their second section, to scroll to.
+CODE_PAGES = [
+    url_path(source)
+    for source in nav_pages()
+    if source.suffix == ".md"
+    and url_path(source) in PAGES
+    and any(
+        line.startswith("```")
+        for line in source.read_text(encoding="utf-8").split("\n## ", 2)[-1].splitlines()
+    )
 ]
 NOTEBOOKS = [url_path(source) for source in nav_pages() if source.suffix == ".ipynb"]
 VIEWPORTS = {"phone": {"width": 375, "height": 667}, "laptop": {"width": 1280, "height": 800}}
@@ -127,7 +159,7 @@ def is_rendered(locator) -> bool:
     return locator.evaluate(IS_RENDERED)
 
 
-@pytest.mark.parametrize("path", [path for path in PAGES if path not in NOTEBOOKS])
+@pytest.mark.parametrize("path", CODE_PAGES)
 def test_an_off_screen_block_is_drawn_when_scrolled_to(page, site_url: str, path: str) -> None:
     page.goto(site_url + path)
     page.wait_for_load_state("networkidle")
@@ -144,7 +176,7 @@ def test_once_its_blocks_are_sized_each_has_its_real_height(page, site_url: str,
     page.goto(site_url + path)
     page.wait_for_selector("html[data-blocks-sized]", state="attached")
     blocks = page.evaluate(BLOCK_HEIGHTS)
-    assert len(blocks) >= 5
+    assert len(blocks) >= MIN_SKIPPED
     wrong = [b for b in blocks if abs(b["now"] - b["drawn"]) > 0.5]
     assert not wrong, f"{path}: blocks sized by a guess: {wrong[:3]}"
 
@@ -164,7 +196,7 @@ def test_no_skipped_block_is_inside_another(page, site_url: str, path: str) -> N
           return [blocks.length, nested];
         }"""
     )
-    assert found >= 5, f"{path}: only {found} skipped blocks"
+    assert found >= MIN_SKIPPED, f"{path}: only {found} skipped blocks"
     assert not nested, f"{path}: skipped blocks inside skipped blocks: {nested[:3]}"
 
 
