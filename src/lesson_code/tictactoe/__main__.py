@@ -1,15 +1,30 @@
 """``python -m lesson_code.tictactoe``: the whole game course from a terminal.
 
-The timer starts before anything heavy is imported, so the time the run
-prints (and ``seconds_total`` in ``metrics.json``) covers the whole command:
-start-up, the four stages, the evaluations and the plots.
+The time the command prints (and ``seconds_total`` in ``metrics.json``)
+covers the whole command, as ``/usr/bin/time`` sees it: from the start of the
+process (read from ``/proc`` on Linux; elsewhere from the start of this
+module), through the imports, the four stages, the evaluations and the plots.
 """
 
 from __future__ import annotations
 
+import os
 import time
 
-STARTED = time.perf_counter()
+
+def _seconds_since_process_start() -> float:
+    """How long this process has run, from Linux's ``/proc``; 0 where that is not there."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()  # from field 3, the state
+        with open("/proc/uptime", encoding="ascii") as uptime:
+            now = float(uptime.read().split()[0])
+        return max(0.0, now - int(fields[19]) / os.sysconf("SC_CLK_TCK"))  # field 22
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+STARTED = time.perf_counter() - _seconds_since_process_start()
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -96,9 +111,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def run(args: argparse.Namespace) -> RunResults:
+def run(args: argparse.Namespace, started: float | None = None) -> RunResults:
     """Run the course as ``args`` say, write metrics and charts under ``args.out``, print
-    the report; return the run's results."""
+    the report; return the run's results. ``started`` (a ``time.perf_counter()``
+    value) is when the command began; by default, when this call did."""
+    started = time.perf_counter() if started is None else started
     config = Config.quick(seed=args.seed) if args.quick else Config(seed=args.seed)
     results = run_pipeline(config)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -106,7 +123,7 @@ def run(args: argparse.Namespace) -> RunResults:
     save_plots(results, args.out)
     metrics = results.metrics
     metrics["seconds"]["plots"] = time.perf_counter() - plots_started
-    metrics["seconds_total"] = time.perf_counter() - STARTED
+    metrics["seconds_total"] = time.perf_counter() - started
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2))
     if args.board or args.board_fallback:
         write_board(export_board(results), args.board, args.board_fallback)
@@ -119,7 +136,7 @@ def run(args: argparse.Namespace) -> RunResults:
 def main(argv: list[str] | None = None) -> int:
     """The command line: 0 if every target holds, 1 if one fails."""
     args = parse_args(argv)
-    results = run(args)
+    results = run(args, STARTED if argv is None else None)
     rows = check_targets(results.metrics, full=not args.quick)
     return 0 if all(ok for *_, ok in rows) else 1
 
