@@ -40,6 +40,8 @@ def test_help_explains_every_option_and_what_the_run_writes(tmp_path) -> None:
         check=True,
     )
     text = " ".join(done.stdout.split())
-    for words in ("--seed", "--out", "--quick", "metrics.json", "outcomes.png", "exit status"):
+    expected = ("--seed", "--out", "--quick", "metrics.json", "outcomes.png", "exit status")
+    board = ("--board FILE", "--board-fallback FILE", "docs/assets/tictactoe/board.json")
+    for words in expected + board:
         assert words in text
     assert list(tmp_path.iterdir()) == []
