@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import torch
+import torch.nn.functional as F
 from bs4 import BeautifulSoup
 
 from lesson_code.tictactoe import __main__ as command
@@ -38,6 +39,7 @@ from lesson_code.tictactoe.game import BOS, board_code, line_owner, play, replay
 from lesson_code.tictactoe.model import GPT
 from lesson_code.tictactoe.players import random_player
 from lesson_code.tictactoe.results import RunResults, StageResult
+from lesson_code.tictactoe.reward_model import reward_scores
 from tests.support.runs import COURSE_SEED
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -191,6 +193,38 @@ def test_write_board_writes_only_the_files_it_is_given(untrained, tmp_path) -> N
     ]
     assert written[0].read_text(encoding="utf-8") == dumps_board(data)
     assert write_board(data, None, None) == []
+
+
+# --------------------------------------------------------------------------- the full run
+
+
+@pytest.fixture(scope="module")
+def seed0_export(seed0_run: RunResults) -> dict:
+    return export_board(seed0_run)
+
+
+@pytest.mark.slow
+def test_the_exported_table_is_the_models_own_softmax_on_sampled_positions(
+    seed0_run: RunResults, seed0_export: dict
+) -> None:
+    decoded = decode_board(seed0_export)
+    boards = random.Random(0).sample(board_positions(), 300)
+    models = seed0_run.models
+    with torch.no_grad():
+        for board in boards:
+            prompt = torch.tensor([[BOS, *move_order(board)]])
+            logits = {stage: models[stage](prompt)[0][0, -1] for stage in ("sft", *OPPONENTS)}
+            for stage in OPPONENTS:
+                probs = F.softmax(logits[stage].double(), -1)[:9]
+                probs = probs * (torch.tensor(board) == 0)
+                probs = (probs / probs.sum()).tolist()
+                for p, q in zip(probs, decoded[board]["probs"][stage], strict=True):
+                    assert abs(p - q) < UNIT["prob"]
+            score = reward_scores(models["reward_model"], prompt, torch.tensor([prompt.shape[1]]))
+            assert abs(score.item() - decoded[board]["score"]) <= UNIT["score"] / 2 + 1e-9
+            rl, sft = F.log_softmax(logits["rlhf"], -1), F.log_softmax(logits["sft"], -1)
+            kl = (rl.exp() * (rl - sft)).sum().item()
+            assert abs(kl - decoded[board]["kl"]) <= UNIT["kl"] / 2 + 1e-6
 
 
 def differences(ours: dict, theirs: dict) -> dict[str, float]:
