@@ -10,6 +10,7 @@ a term) goes into that list, one lowercase word a line.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -76,3 +77,31 @@ def test_codespell_flags_a_misspelling(tmp_path: Path) -> None:
     result = run("codespell_lib", str(tmp_path / "page.md"), cwd=tmp_path)
     assert result.returncode != 0
     assert misspelt in result.stdout
+
+
+# A command a contributor types from a clone runs the project's own Python:
+# a bare `python` may be another interpreter without the pinned packages.
+BARE_PYTHON = re.compile(r"(?<![\w./-])python3?(?= +(?:-m +\w|[\w./-]+\.py\b))")
+CONTRIBUTOR_DOCS = ["README.md", "CONTRIBUTING.md", "docs/*.md", "tools/templates/*"]
+
+
+def bare_python_commands(text: str) -> list[int]:
+    """The 1-based lines of ``text`` that run ``python -m ...`` or ``python FILE.py``."""
+    return [n for n, line in enumerate(text.splitlines(), 1) if BARE_PYTHON.search(line)]
+
+
+def test_contributor_docs_run_the_virtual_environments_python() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for pattern in CONTRIBUTOR_DOCS
+        for path in sorted(ROOT.glob(pattern))
+        if path.is_file()
+        for line in bare_python_commands(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "write `.venv/bin/python`, not a bare `python`, at: " + ", ".join(found)
+
+
+def test_bare_python_commands_are_found_and_the_venvs_are_not() -> None:
+    text = "run `python -m lesson_code.tictactoe`\nor python3 snippets/a.py\n"
+    text += "then `.venv/bin/python -m pytest` and a python snippet\n"
+    assert bare_python_commands(text) == [1, 2]
