@@ -11,12 +11,15 @@ checks of the built chapter (links, images, layout, axe) are in
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from mkdocs.exceptions import PluginError
 
 from tests.support import pages
 from tests.support.planted import MISSPELT, planted_site
@@ -70,6 +73,23 @@ def test_a_formula_katex_cannot_typeset_names_the_page_and_line(chapter: Path) -
     (problem,) = pages.math_problems(chapter)
     assert problem.startswith(f"{chapter}:{line_of(chapter, 'Broken math')}: KaTeX cannot ")
     assert "\\frac{1}{" in problem
+
+
+def test_the_build_names_the_page_and_line_of_a_formula_katex_cannot_typeset(
+    chapter: Path,
+) -> None:
+    """The same mistake met by ``mkdocs build`` and ``mkdocs serve`` (the math hook)."""
+    spec = importlib.util.spec_from_file_location(
+        "typeset_math_with_katex", ROOT / "tools" / "hooks" / "typeset_math_with_katex.py"
+    )
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    page = SimpleNamespace(file=SimpleNamespace(abs_src_path=str(chapter), src_uri="planted.md"))
+    formulas = [("x^2", False), ("\\frac{1}{", False)]
+    with pytest.raises(PluginError) as failure:
+        hook.typeset(formulas, page)
+    where = os.path.relpath(chapter)
+    assert str(failure.value).startswith(f"{where}:{line_of(chapter, 'Broken math')}: KaTeX ")
 
 
 def test_images_without_real_alt_text_fail_naming_the_page(chapter: Path) -> None:

@@ -6,7 +6,7 @@
   page: those that ``pymdownx.arithmatex`` marks up on Markdown pages, and the
   ``$...$`` and ``$$...$$`` of a notebook's Markdown cells. Pages show their
   math without any script. A formula KaTeX cannot parse fails the build,
-  naming the page.
+  naming the source file and the line the formula starts on.
 * The typeset math needs only KaTeX's stylesheet and fonts, which are added
   to the site under ``assets/vendor/katex/``.
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -55,18 +56,39 @@ ARITHMATEX = re.compile(r'<(?P<tag>span|div) class="arithmatex">(?P<tex>.*?)</(?
 DELIMITERS = re.compile(r"^\\[\[(](?P<body>.*)\\[\])]$", re.DOTALL)
 
 
-def typeset(formulas: list[tuple[str, bool]], where: str) -> list[str]:
-    """KaTeX's HTML for each ``(tex, display)`` formula."""
+def source_line(source: str, tex: str) -> int | None:
+    """The 1-based line of ``source`` on which formula ``tex`` starts, if it is found."""
+    first = next((line.strip() for line in tex.splitlines() if line.strip()), "")
+    # In a notebook's JSON a backslash is written twice.
+    candidates = (first, json.dumps(first)[1:-1]) if first else ()
+    for number, line in enumerate(source.splitlines(), 1):
+        if any(candidate in line for candidate in candidates):
+            return number
+    return None
+
+
+def typeset(formulas: list[tuple[str, bool]], page: Page) -> list[str]:
+    """KaTeX's HTML for each ``(tex, display)`` formula of ``page``.
+
+    A formula KaTeX cannot typeset raises ``PluginError`` naming the page's
+    source file and the formula's line in it, as ``docs/page.md:12: ...``.
+    """
     request = json.dumps([{"tex": tex, "display": display} for tex, display in formulas])
     result = subprocess.run(
         ["node", str(RENDER_MATH)], input=request, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
+        where = os.path.relpath(page.file.abs_src_path)  # as the build's other messages
+        source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+        failed = [tex for tex, _ in formulas if json.dumps(tex) in result.stderr]
+        line = source_line(source, failed[0]) if failed else None
+        if line is not None:
+            where += f":{line}"
         raise PluginError(f"{where}: {result.stderr.strip()}")
     return json.loads(result.stdout)
 
 
-def typeset_arithmatex(output: str, where: str) -> str:
+def typeset_arithmatex(output: str, page: Page) -> str:
     """Replace each arithmatex formula's TeX by its typeset HTML."""
     matches = list(ARITHMATEX.finditer(output))
     if not matches:
@@ -77,7 +99,7 @@ def typeset_arithmatex(output: str, where: str) -> str:
         delimited = DELIMITERS.match(source)
         body = delimited["body"] if delimited else source
         formulas.append((body.strip(), match["tag"] == "div"))
-    rendered = iter(typeset(formulas, where))
+    rendered = iter(typeset(formulas, page))
     return ARITHMATEX.sub(
         lambda m: f'<{m["tag"]} class="arithmatex">{next(rendered)}</{m["tag"]}>', output
     )
@@ -110,7 +132,7 @@ def markdown_cell_text(output: str) -> list[tuple[int, int]]:
     return spans
 
 
-def typeset_notebook_math(output: str, where: str) -> str:
+def typeset_notebook_math(output: str, page: Page) -> str:
     """Replace the TeX in a notebook's Markdown cells by its typeset HTML."""
     pieces, formulas, position = [], [], 0
     for start, end in markdown_cell_text(output):
@@ -124,7 +146,7 @@ def typeset_notebook_math(output: str, where: str) -> str:
     if not formulas:
         return output
     pieces.append(output[position:])
-    rendered = typeset(formulas, where)
+    rendered = typeset(formulas, page)
     return "".join(rendered[piece] if isinstance(piece, int) else piece for piece in pieces)
 
 
@@ -136,5 +158,5 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if page.file.src_uri.endswith(".ipynb"):
-        output = typeset_notebook_math(output, page.file.src_uri)
-    return typeset_arithmatex(output, page.file.src_uri)
+        output = typeset_notebook_math(output, page)
+    return typeset_arithmatex(output, page)
