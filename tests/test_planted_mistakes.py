@@ -16,7 +16,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from mkdocs.exceptions import PluginError
@@ -84,12 +83,11 @@ def test_the_build_names_the_page_and_line_of_a_formula_katex_cannot_typeset(
     )
     hook = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(hook)
-    page = SimpleNamespace(file=SimpleNamespace(abs_src_path=str(chapter), src_uri="planted.md"))
     formulas = [("x^2", False), ("\\frac{1}{", False)]
     with pytest.raises(PluginError) as failure:
-        hook.typeset(formulas, page)
-    where = os.path.relpath(chapter)
-    assert str(failure.value).startswith(f"{where}:{line_of(chapter, 'Broken math')}: KaTeX ")
+        hook.typeset(formulas, chapter, "docs/planted.md")
+    line = line_of(chapter, "Broken math")
+    assert str(failure.value).startswith(f"docs/planted.md:{line}: KaTeX cannot typeset")
 
 
 def test_images_without_real_alt_text_fail_naming_the_page(chapter: Path) -> None:

@@ -186,7 +186,9 @@ def test_a_notebook_formula_katex_cannot_parse_fails_the_build_and_names_the_not
     broken = notebook(markdown("# Broken\n\nA fraction $\\frac{1}{$ without its end.\n"))
     with pytest.raises(Abort):
         build_docs(tmp_path, {"index.md": "# Home\n", "broken.ipynb": broken})
-    assert "broken.ipynb: KaTeX cannot typeset" in caplog.text
+    lines = (tmp_path / "docs" / "broken.ipynb").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "frac{1}{$" in text)
+    assert f"docs/broken.ipynb:{line}: KaTeX cannot typeset" in caplog.text
 
 
 def page_css(html: str) -> list[str]:

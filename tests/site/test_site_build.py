@@ -85,14 +85,14 @@ def test_math_is_typeset_at_build_time(tmp_path: Path) -> None:
     assert 'class="katex-display"' in html
 
 
-def test_a_formula_katex_cannot_parse_fails_the_build_and_names_the_page(
+def test_a_formula_katex_cannot_parse_fails_the_build_and_names_the_page_and_line(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     from mkdocs.exceptions import Abort
 
     with pytest.raises(Abort):
         build_docs(tmp_path, {"index.md": "# Home\n\nBroken \\(\\frac{1}{\\)\n"})
-    assert "index.md: KaTeX cannot typeset" in caplog.text
+    assert "docs/index.md:3: KaTeX cannot typeset" in caplog.text
 
 
 def test_every_script_a_page_loads_is_deferred(built_site: Path) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -67,39 +66,37 @@ def source_line(source: str, tex: str) -> int | None:
     return None
 
 
-def typeset(formulas: list[tuple[str, bool]], page: Page) -> list[str]:
-    """KaTeX's HTML for each ``(tex, display)`` formula of ``page``.
+def typeset(formulas: list[tuple[str, bool]], source: Path, where: str) -> list[str]:
+    """KaTeX's HTML for each ``(tex, display)`` formula of the page read from ``source``.
 
-    A formula KaTeX cannot typeset raises ``PluginError`` naming the page's
-    source file and the formula's line in it, as ``docs/page.md:12: ...``.
+    A formula KaTeX cannot typeset raises ``PluginError`` naming ``where`` (the
+    page's source file) and the formula's line in it, as ``docs/page.md:12: ...``.
     """
     request = json.dumps([{"tex": tex, "display": display} for tex, display in formulas])
     result = subprocess.run(
         ["node", str(RENDER_MATH)], input=request, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        where = os.path.relpath(page.file.abs_src_path)  # as the build's other messages
-        source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
         failed = [tex for tex, _ in formulas if json.dumps(tex) in result.stderr]
-        line = source_line(source, failed[0]) if failed else None
+        line = source_line(source.read_text(encoding="utf-8"), failed[0]) if failed else None
         if line is not None:
             where += f":{line}"
         raise PluginError(f"{where}: {result.stderr.strip()}")
     return json.loads(result.stdout)
 
 
-def typeset_arithmatex(output: str, page: Page) -> str:
+def typeset_arithmatex(output: str, source: Path, where: str) -> str:
     """Replace each arithmatex formula's TeX by its typeset HTML."""
     matches = list(ARITHMATEX.finditer(output))
     if not matches:
         return output
     formulas = []
     for match in matches:
-        source = html.unescape(match["tex"]).strip()
-        delimited = DELIMITERS.match(source)
-        body = delimited["body"] if delimited else source
+        tex = html.unescape(match["tex"]).strip()
+        delimited = DELIMITERS.match(tex)
+        body = delimited["body"] if delimited else tex
         formulas.append((body.strip(), match["tag"] == "div"))
-    rendered = iter(typeset(formulas, page))
+    rendered = iter(typeset(formulas, source, where))
     return ARITHMATEX.sub(
         lambda m: f'<{m["tag"]} class="arithmatex">{next(rendered)}</{m["tag"]}>', output
     )
@@ -132,7 +129,7 @@ def markdown_cell_text(output: str) -> list[tuple[int, int]]:
     return spans
 
 
-def typeset_notebook_math(output: str, page: Page) -> str:
+def typeset_notebook_math(output: str, source: Path, where: str) -> str:
     """Replace the TeX in a notebook's Markdown cells by its typeset HTML."""
     pieces, formulas, position = [], [], 0
     for start, end in markdown_cell_text(output):
@@ -146,7 +143,7 @@ def typeset_notebook_math(output: str, page: Page) -> str:
     if not formulas:
         return output
     pieces.append(output[position:])
-    rendered = typeset(formulas, page)
+    rendered = typeset(formulas, source, where)
     return "".join(rendered[piece] if isinstance(piece, int) else piece for piece in pieces)
 
 
@@ -157,6 +154,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    source = Path(page.file.abs_src_path)
+    # The page's file as a contributor finds it, such as docs/deep-learning-paradigms.md.
+    where = f"{Path(config.docs_dir).name}/{page.file.src_uri}"
     if page.file.src_uri.endswith(".ipynb"):
-        output = typeset_notebook_math(output, page)
-    return typeset_arithmatex(output, page)
+        output = typeset_notebook_math(output, source, where)
+    return typeset_arithmatex(output, source, where)
