@@ -24,6 +24,11 @@ enumerates itself), and for each position a stage stores the thousandths of
 its empty cells in cell order, the last one left out (it is 1000 minus the
 others). Scores are stored in hundredths, KL in thousandths of a nat.
 
+The data also names the CPU kernels torch ran on (``"kernels"``:
+:func:`torch.backends.cpu.get_cpu_capability`, such as ``AVX512``): a run is
+deterministic on one kind of kernel, and other kinds round differently, which
+over a full run trains a slightly different model.
+
 ``python -m lesson_code.tictactoe --seed 0 --out DIR --board FILE --board-fallback FILE``
 writes the data and the fallback HTML for readers without JavaScript
 (:func:`render_fallback`: the three models' opening-move probabilities).
@@ -191,6 +196,7 @@ def export_board(results: RunResults) -> dict:
     return {
         "format": FORMAT,
         "seed": results.config.seed,
+        "kernels": torch.backends.cpu.get_cpu_capability(),
         "positions": len(boards),
         "scales": SCALES,
         "opponents": OPPONENTS,

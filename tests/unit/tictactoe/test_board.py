@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import json
 import math
 import random
@@ -47,24 +48,24 @@ COMMITTED_DATA = ROOT / "docs/assets/tictactoe/board.json"
 COMMITTED_FALLBACK = ROOT / "snippets/tictactoe_board.html"
 UNIT = {name: 1 / scale for name, scale in SCALES.items()}  # one stored unit of each number
 
-# How far a retrained run's export may be from the committed one, on any CPU.
-# On the same machine the command is deterministic (the same seed gives the same
-# bytes). torch's kernels round differently between instruction sets (AVX-512,
-# AVX2, none), and over a full run the difference grows: pre-training and SFT
-# see the same data on every CPU, so their models differ only by rounding, but
-# the reward model and PPO learn from games the models sample, and a draw that
-# lands near a boundary between two moves can flip, so the RLHF policy follows
-# a slightly different path. The bounds are therefore per number and per
-# stage: the largest difference of a pre-trained or SFT probability, and the
-# mean difference (over every position and empty cell) of the RLHF
-# probabilities, the scores and the KL, with the share of positions where the
-# RLHF policy's top move changes. test_..._on_any_cpu says what was measured.
-CROSS_CPU_TOLERANCE = {
-    "prob_max": 0.01,  # pre-trained and SFT: every probability (measured: 0)
-    "rlhf_prob_mean": 0.05,  # measured: 0.016
-    "rlhf_top_move_changed": 0.20,  # share of positions (measured: 0.050)
-    "score_mean": 0.05,  # measured: 0.002
-    "kl_mean": 0.10,  # measured: 0.019
+# How far a retrained run's export may be from the committed one. On the CPU
+# kernels the data was recorded with (the export's "kernels":
+# torch.backends.cpu.get_cpu_capability()) the command is deterministic: the
+# same seed gives the same numbers, so every one must agree to a stored unit.
+# Other kernels (AVX-512, AVX2, none; x86 or ARM) round differently in the
+# last digits, and over a full run the difference grows into a different model:
+# near-ties between moves flip, the reward model and PPO then learn from other
+# sampled games. Measured, seed 0, AVX-512 against ATEN_CPU_CAPABILITY=default:
+# the pre-trained probabilities 0.0005 apart on average; the SFT ones 0.021
+# (top move changed on 5% of positions); the RLHF ones 0.091 (22%); the
+# reward-model scores correlate at only 0.21 (mid-game scores are not what it
+# was trained on). What a reader feels stays the same: each stage's expected
+# result with its top move against a random O (exact, over the whole game tree)
+# moved by at most 0.039 (pre-trained 0.576 -> 0.581, SFT 0.833 -> 0.794, RLHF
+# 0.979 -> 0.979 wins). Those are what is compared on other kernels.
+OTHER_KERNELS_TOLERANCE = {
+    "pretrained_prob_mean": 0.005,  # mean over positions and empty cells (measured: 0.0005)
+    "greedy_win_rate": 0.10,  # each stage, against a random O (measured: at most 0.039)
 }
 
 
@@ -227,26 +228,83 @@ def test_the_exported_table_is_the_models_own_softmax_on_sampled_positions(
             assert abs(kl - decoded[board]["kl"]) <= UNIT["kl"] / 2 + 1e-6
 
 
-def differences(ours: dict, theirs: dict) -> dict[str, float]:
-    """How far two exports are apart, in the terms of :data:`CROSS_CPU_TOLERANCE`."""
-    a, b = decode_board(ours), decode_board(theirs)
-    prob_max, rlhf_sum, rlhf_count, top_changed = 0.0, 0.0, 0, 0
-    for board in a:
-        for stage in ("pretrained", "sft"):
-            pairs = zip(a[board]["probs"][stage], b[board]["probs"][stage], strict=True)
-            prob_max = max(prob_max, *(abs(p - q) for p, q in pairs))
-        ours_rl, theirs_rl = a[board]["probs"]["rlhf"], b[board]["probs"]["rlhf"]
+def greedy_results(decoded: dict, stage: str) -> tuple[float, float, float]:
+    """X's chances (win, draw, loss) playing ``stage``'s top move against a uniformly
+    random O, exactly: the whole game tree, each O reply weighted equally.
+
+    Ties between moves go to the lower cell, as on the page.
+    """
+
+    @functools.cache
+    def x_to_move(board: tuple[int, ...]) -> tuple[float, float, float]:
+        probs = decoded[board]["probs"][stage]
+        cell = max((i for i in range(9) if board[i] == 0), key=lambda i: (probs[i], -i))
+        return o_to_move((*board[:cell], 1, *board[cell + 1 :]))
+
+    @functools.cache
+    def o_to_move(board: tuple[int, ...]) -> tuple[float, float, float]:
+        if line_owner(board) == 1:
+            return (1.0, 0.0, 0.0)
         empty = [i for i in range(9) if board[i] == 0]
-        rlhf_sum += sum(abs(ours_rl[i] - theirs_rl[i]) for i in empty)
-        rlhf_count += len(empty)
-        top_changed += ours_rl.index(max(ours_rl)) != theirs_rl.index(max(theirs_rl))
-    n = len(a)
+        if not empty:
+            return (0.0, 1.0, 0.0)
+        total = [0.0, 0.0, 0.0]
+        for cell in empty:
+            after = (*board[:cell], -1, *board[cell + 1 :])
+            if line_owner(after) == -1:
+                result = (0.0, 0.0, 1.0)
+            elif all(after):
+                result = (0.0, 1.0, 0.0)
+            else:
+                result = x_to_move(after)
+            total = [t + r / len(empty) for t, r in zip(total, result, strict=True)]
+        return (total[0], total[1], total[2])
+
+    return x_to_move((0,) * 9)
+
+
+def test_greedy_results_agree_with_games_played_against_a_random_o() -> None:
+    """The exact chances of a top-move player, against 20,000 games it plays (3 standard
+    errors apart at most); its probabilities are random, so it is no simple player."""
+    generator = random.Random(7)
+    table = {
+        board: {"probs": {"x": [generator.random() if v == 0 else 0.0 for v in board]}}
+        for board in board_positions()
+    }
+
+    def top_moves(tokens: torch.Tensor, boards: torch.Tensor) -> torch.Tensor:
+        rows = [table[tuple(board)]["probs"]["x"] for board in boards.tolist()]
+        return torch.tensor(rows).argmax(1)  # the first of equal values: the lower cell
+
+    games = play(top_moves, random_player(torch.Generator().manual_seed(3)), 20_000)
+    exact = greedy_results(table, "x")
+    assert math.isclose(sum(exact), 1.0)
+    for chance, result in zip(exact, (1, 0, -1), strict=True):
+        played = (games.results == result).float().mean().item()
+        assert abs(played - chance) <= 3 * math.sqrt(chance * (1 - chance) / 20_000) + 1e-9
+
+
+def differences(ours: dict, theirs: dict) -> dict[str, float]:
+    """How far two exports are apart: the largest difference of any stored number
+    (probabilities, scores, KL), the pre-trained probabilities' mean difference,
+    and the largest change of a stage's greedy win rate against a random O."""
+    a, b = decode_board(ours), decode_board(theirs)
+    largest, pre_sum, pre_count = 0.0, 0.0, 0
+    for board in a:
+        for stage in OPPONENTS:
+            pairs = zip(a[board]["probs"][stage], b[board]["probs"][stage], strict=True)
+            largest = max(largest, *(abs(p - q) / UNIT["prob"] for p, q in pairs))
+        largest = max(largest, abs(a[board]["score"] - b[board]["score"]) / UNIT["score"])
+        largest = max(largest, abs(a[board]["kl"] - b[board]["kl"]) / UNIT["kl"])
+        empty = [i for i in range(9) if board[i] == 0]
+        ours_pre, theirs_pre = a[board]["probs"]["pretrained"], b[board]["probs"]["pretrained"]
+        pre_sum += sum(abs(ours_pre[i] - theirs_pre[i]) for i in empty)
+        pre_count += len(empty)
+    wins = [greedy_results(x, stage)[0] for stage in OPPONENTS for x in (a, b)]
     return {
-        "prob_max": prob_max,
-        "rlhf_prob_mean": rlhf_sum / rlhf_count,
-        "rlhf_top_move_changed": top_changed / n,
-        "score_mean": sum(abs(a[x]["score"] - b[x]["score"]) for x in a) / n,
-        "kl_mean": sum(abs(a[x]["kl"] - b[x]["kl"]) for x in a) / n,
+        "largest_in_units": largest,
+        "pretrained_prob_mean": pre_sum / pre_count,
+        "greedy_win_rate": max(abs(wins[i] - wins[i + 1]) for i in range(0, len(wins), 2)),
     }
 
 
@@ -254,24 +312,30 @@ def differences(ours: dict, theirs: dict) -> dict[str, float]:
 def test_the_committed_data_is_what_the_command_makes_for_its_seed_on_any_cpu(
     seed0_export: dict,
 ) -> None:
-    """The committed data against the notebook's seed-0 run, within CROSS_CPU_TOLERANCE.
-
-    What was measured, native (AVX-512) against ATEN_CPU_CAPABILITY=default, on
-    the exports of the --quick seed-0 run (12 PPO iterations): the pre-trained
-    and SFT probabilities identical to three decimals; the scores 0.002 apart on
-    average (0.01 at most); the RLHF probabilities 0.016 apart on average
-    (0.135 at most), its top move changed on 5.0% of the positions, its KL
-    0.019 apart on average (0.62 at most). The full run's 40 PPO iterations can
-    drift further, and a full run on the plain kernels was not compared, so
-    the bounds leave about a threefold margin. A different training (the
-    full run against the quick one) is far outside them: 0.92, 0.16, 0.43,
-    1.34 and 0.23.
-    """
+    """The committed data against the notebook's seed-0 run: equal to a stored unit on
+    the kernels it was recorded with, the same play within OTHER_KERNELS_TOLERANCE
+    on others (see there for what was measured)."""
     committed = json.loads(COMMITTED_DATA.read_text(encoding="utf-8"))
     assert committed["seed"] == seed0_export["seed"] == COURSE_SEED
     found = differences(seed0_export, committed)
-    over = {k: v for k, v in found.items() if v > CROSS_CPU_TOLERANCE[k]}
-    assert not over, f"the committed board data is stale (differences {found}); regenerate it"
+    regenerate = "regenerate it with the command in lesson_code/tictactoe/board.py's docstring"
+    if committed["kernels"] == seed0_export["kernels"]:
+        assert found["largest_in_units"] <= 1, f"the committed board data is stale: {regenerate}"
+        return
+    over = {k: v for k, v in OTHER_KERNELS_TOLERANCE.items() if found[k] > v}
+    assert not over, (
+        f"the committed board data ({committed['kernels']} kernels) plays differently from "
+        f"this run's ({seed0_export['kernels']}): {found}; {regenerate}"
+    )
+
+
+def test_the_committed_data_plays_each_stage_better_than_the_one_before() -> None:
+    """What the board lets a reader feel, on the committed data: each stage's top move
+    does better against a random O than the stage before."""
+    decoded = decode_board(json.loads(COMMITTED_DATA.read_text(encoding="utf-8")))
+    pre, sft, rlhf = (greedy_results(decoded, stage) for stage in OPPONENTS)
+    assert pre[0] < sft[0] < rlhf[0]
+    assert pre[2] > sft[2] > rlhf[2]
 
 
 @pytest.mark.slow
