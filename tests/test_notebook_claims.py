@@ -32,6 +32,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "docs" / "three-ways-to-learn-a-game.ipynb"
+CHAPTER = ROOT / "docs" / "deep-learning-paradigms.md"  # its Quiz 4 cites the notebook
 GAMES = 20_000  # reference matches (random against random, the coach against random)
 
 
@@ -202,17 +203,20 @@ def test_ppo_raises_score_and_wins_while_the_kl_grows_from_zero(run: RunResults)
 # --- The charts of the three stages ---------------------------------------------------
 
 
-def test_the_rlhf_top_move_almost_never_loses_to_the_random_player(evaluation: dict) -> None:
-    assert "loses fewer than one game in 200, fewer than any other policy" in markdown("cell-18")
+def test_the_rlhf_top_move_loses_least_to_the_random_player(evaluation: dict) -> None:
+    """How few games it loses varies with the CPU's kernels (seed 0: 0.26% with AVX-512,
+    1.1% without vector kernels); that it loses the fewest does not."""
+    assert "the RLHF model's top move loses fewer games than any other policy" in markdown(
+        "cell-18"
+    )
     rl = evaluation["rlhf"]["vs_random_greedy"]["loss"]
-    assert rl < 1 / 200
     others = [
         evaluation[stage][match]["loss"]
         for stage in ("pretrained", "sft", "rlhf")
         for match in ("vs_random", "vs_random_greedy")
         if (stage, match) != ("rlhf", "vs_random_greedy")
     ]
-    assert rl < min(others)
+    assert rl < min(others) / 2
 
 
 def test_the_loss_curves_end_just_above_their_floors(run: RunResults) -> None:
@@ -232,29 +236,37 @@ def test_the_loss_curves_end_just_above_their_floors(run: RunResults) -> None:
 def test_rlhf_does_better_than_the_coach(
     run: RunResults, evaluation: dict, coach_vs_random: tuple[float, float]
 ) -> None:
-    """Lesson 1's title and Quiz 4: the RLHF model's top move wins more and loses less
-    than the coach, and is optimal more often than the coach's moves."""
+    """Lesson 1's title and Quiz 4: the RLHF model's top move is optimal more often than
+    the coach's moves, and wins more often against the random player. (Whether it also
+    loses less often than the coach, about 1 game in 70, depends on the CPU's kernels:
+    seed 0 loses 1 in 380 with AVX-512 and 1 in 90 without vector kernels; the page does
+    not claim it.)"""
     assert "RLHF does better than the coach it learned from" in markdown("cell-22")
-    coach_win, coach_loss = coach_vs_random
+    assert "it wins more often against the random player than the coach does" in markdown("cell-22")
+    coach_win, _ = coach_vs_random
     top = evaluation["rlhf"]["vs_random_greedy"]
-    assert top["win"] > coach_win + 0.02
-    # The coach rarely loses (about 1 game in 70): "less often" is asserted as at most
-    # half as often, many standard errors of 5,000 and 20,000 games apart.
-    assert top["loss"] < coach_loss / 2
+    # 0.97-0.98 against 0.90: many standard errors of 5,000 and 20,000 games apart.
+    assert top["win"] > coach_win + 0.03
     optimal = run.metrics["rlhf"]["heldout_positions_optimal_move_rate"]
     assert optimal > run.metrics["sft"]["coach_optimal_move_rate"] + 0.02
     assert "the sampled policy loses more often than its top move" in markdown("cell-22")
     assert evaluation["rlhf"]["vs_random"]["loss"] > top["loss"]
+    quiz = CHAPTER.read_text(encoding="utf-8")
+    assert "plays the best move in more positions than the coach it imitated, and" in quiz
 
 
 def test_the_gain_against_random_does_not_carry_over_to_the_perfect_player(
     evaluation: dict,
 ) -> None:
-    assert "within 3 points" in markdown("cell-26")
+    """Seed 0 loses 58.8% against SFT's 58.4% with AVX-512 kernels, 77.9% against 57.8%
+    without vector kernels: never less often, which is what the page says."""
+    assert "it loses at least as often as the SFT model did (never 3 points less" in (
+        markdown("cell-26")
+    )
     sft, rl = evaluation["sft"], evaluation["rlhf"]
     assert rl["vs_random"]["win"] - sft["vs_random"]["win"] >= 0.03
     perfect_sft, perfect_rl = (s["vs_perfect_sampled"]["loss"] for s in (sft, rl))
-    assert abs(perfect_rl - perfect_sft) <= 0.03
+    assert perfect_rl >= perfect_sft - 0.03
 
 
 # --- The cake, in numbers -------------------------------------------------------------

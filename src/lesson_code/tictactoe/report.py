@@ -57,8 +57,8 @@ def check_targets(metrics: dict[str, Any], *, full: bool = True) -> list[Target]
         (
             "RLHF greedy loss rate vs random",
             rlhf_greedy_loss,
-            f"<= 0.005 and < SFT {sft_greedy_loss:.4f}",
-            rlhf_greedy_loss <= 0.005 and rlhf_greedy_loss < sft_greedy_loss,
+            f"<= SFT's / 4 = {sft_greedy_loss / 4:.4f}",
+            rlhf_greedy_loss <= sft_greedy_loss / 4,
         ),
         ("RLHF sampled win rate - SFT's", win_gain, ">= 0.03", win_gain >= 0.03),
     ]
