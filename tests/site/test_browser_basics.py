@@ -6,6 +6,9 @@ requested anything outside 127.0.0.1.
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -32,10 +35,27 @@ def test_every_formula_is_typeset(page, site_url: str, path: str) -> None:
     assert page.locator(".katex-error").count() == 0
 
 
+def serve_sitemap_from_here(page, site_url: str) -> None:
+    """Instant navigation follows only the links its sitemap lists, and the sitemap
+    names the published host; served here, it is given this host's URLs instead."""
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
+
+    def local(route) -> None:
+        response = route.fetch()
+        body = re.sub(r"<loc>https?://[^/<]+", f"<loc>{origin}", response.text())
+        route.fulfill(response=response, body=body)
+
+    page.route("**/sitemap.xml", local)
+
+
 def test_math_is_typeset_after_instant_navigation(page, site_url: str) -> None:
+    serve_sitemap_from_here(page, site_url)
     page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.notReloaded = true")
     page.locator("a[href$='deep-learning-paradigms/']").first.click()
     page.wait_for_url("**/deep-learning-paradigms/")
+    assert page.evaluate("window.notReloaded === true"), "the link loaded a whole new page"
     page.wait_for_function("document.querySelectorAll('.arithmatex .katex').length > 0")
     typeset = page.locator(".arithmatex .katex").count()
     assert typeset == page.locator(".arithmatex").count()
@@ -79,3 +99,27 @@ def test_palette_toggle_switches_to_dark_and_back(page, site_url: str) -> None:
     last = seen[-1]
     page.goto(site_url + "deep-learning-paradigms/")
     assert scheme(page) == last
+
+
+def test_a_page_is_prefetched_while_the_pointer_rests_on_its_link(page, site_url: str) -> None:
+    """navigation.instant.prefetch: moving onto a link fetches its page before a click."""
+    serve_sitemap_from_here(page, site_url)
+    page.goto(site_url)
+    page.wait_for_load_state("networkidle")
+    link = page.locator(".md-content a[href$='deep-learning-paradigms/']").first
+    box = link.bounding_box()
+    with page.expect_request(lambda request: request.url.endswith("/deep-learning-paradigms/")):
+        page.mouse.move(box["x"] + 2, box["y"] + box["height"] / 2)
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+
+
+def test_a_footnote_reads_in_place_on_hover(page, chapter_url: str) -> None:
+    """content.footnote.tooltips: the footnote's text shows beside its reference."""
+    page.goto(chapter_url)
+    reference = page.locator("a.footnote-ref").first
+    note_id = reference.get_attribute("href").split("#")[-1]
+    expected = page.locator(f"li[id='{note_id}']").inner_text().strip().split("\n")[0][:30]
+    reference.scroll_into_view_if_needed()
+    reference.hover()
+    tooltip = page.locator(".md-tooltip2").filter(has_text=expected)
+    tooltip.first.wait_for(state="visible", timeout=5000)
