@@ -258,15 +258,17 @@ def test_rlhf_does_better_than_the_coach(
 def test_the_gain_against_random_does_not_carry_over_to_the_perfect_player(
     evaluation: dict,
 ) -> None:
-    """Seed 0 loses 58.8% against SFT's 58.4% with AVX-512 kernels, 77.9% against 57.8%
-    without vector kernels: never less often, which is what the page says."""
-    assert "it loses at least as often as the SFT model did (never 3 points less" in (
-        markdown("cell-26")
-    )
+    """The gain against the random player holds on every CPU's kernels; against the
+    perfect player the change is this run's, printed by the notebook. The three runs the
+    page cites were measured by hand (docs/claims.md): seed 0's RLHF model, sampled,
+    lost 47.2%, 58.8% and 77.9% of its games against the perfect player with AVX2,
+    AVX-512 and no vector kernels (SFT: 58.1%, 58.4%, 57.8%), and won 13.8, 11.5 and
+    11.3 points more often than SFT against the random player."""
+    text = markdown("cell-26")
+    assert "lost 11 points less often than the SFT model, as often, and 20 points more" in text
+    assert "while every one of them won more often against the random player" in text
     sft, rl = evaluation["sft"], evaluation["rlhf"]
     assert rl["vs_random"]["win"] - sft["vs_random"]["win"] >= 0.03
-    perfect_sft, perfect_rl = (s["vs_perfect_sampled"]["loss"] for s in (sft, rl))
-    assert perfect_rl >= perfect_sft - 0.03
 
 
 # --- The cake, in numbers -------------------------------------------------------------
