@@ -247,3 +247,20 @@ def test_what_scrolls_on_screen_takes_focus_and_what_fits_does_not(
     for block in ours:
         if not block["scrolls"]:
             assert block["tabindex"] is None, f"{block['name']} fits but is a tab stop"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS)
+def test_a_notebooks_code_reads_without_scrolling_at_1280_px(
+    page, site_url: str, path: str
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(site_url + path)
+    page.wait_for_load_state("networkidle")
+    wide = page.evaluate(
+        """[...document.querySelectorAll('.jp-CodeCell .jp-InputArea pre')]
+             .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+             .map(pre => pre.textContent.split('\\n')
+                           .reduce((a, b) => (b.length > a.length ? b : a), ''))"""
+    )
+    assert page.locator(".jp-CodeCell .jp-InputArea pre").count() > 0
+    assert not wide, f"{len(wide)} code cells scroll sideways at 1280 px; longest lines: {wide}"
