@@ -78,22 +78,21 @@ def test_the_install_cell_names_the_build_commit_in_the_page_and_the_download(
 def test_a_branch_or_short_name_is_refused_as_the_build_ref(ref: str, monkeypatch) -> None:
     monkeypatch.setenv("BUILD_REF", ref)
     with pytest.raises(PluginError, match="not a full commit hash or a version tag"):
-        launch.build_ref(None)
+        launch.build_ref()
 
 
 @pytest.mark.parametrize("ref", [COMMIT, "v1.2.3", "v2"])
 def test_a_commit_or_version_tag_is_the_build_ref(ref: str, monkeypatch) -> None:
     monkeypatch.setenv("BUILD_REF", ref)
-    assert launch.build_ref(None) == ref
+    assert launch.build_ref() == ref
 
 
 def test_without_build_ref_the_checkouts_commit_is_used(monkeypatch) -> None:
     monkeypatch.delenv("BUILD_REF", raising=False)
-    config = type("Config", (), {"config_file_path": str(ROOT / "mkdocs.yml")})()
     head = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()
-    assert launch.build_ref(config) == head
+    assert launch.build_ref() == head
 
 
 def test_the_course_notebook_starts_by_installing_lesson_code_from_the_placeholder() -> None:

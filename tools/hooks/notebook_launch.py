@@ -12,9 +12,9 @@ page and in the copy of the notebook the site offers for download
   notebooks from GitHub; the path holds the commit, so the file behind a link
   never changes).
 
-The commit is ``$BUILD_REF`` if set (CI sets the commit it builds), else the
-checkout's ``git rev-parse HEAD``. It must be a full commit hash or a version
-tag (``v1.2.3``): never a branch, whose code moves under the reader.
+The commit is ``$BUILD_REF`` if set, else ``git rev-parse HEAD`` of the checkout
+this hook is in. It must be a full commit hash or a version tag (``v1.2.3``):
+never a branch, whose code moves under the reader.
 """
 
 from __future__ import annotations
@@ -37,11 +37,13 @@ TITLE_END = re.compile(r"</h1>")
 _downloads: list[Path] = []  # the notebooks this build offers for download
 
 
-def build_ref(config: MkDocsConfig) -> str:
+def build_ref() -> str:
     """The commit (or version tag) the site is built from."""
     ref = os.environ.get("BUILD_REF", "").strip()
     if not ref:
-        root = Path(config.config_file_path).resolve().parent
+        # The checkout this hook belongs to: a copy of the site whose tools/ links
+        # here (the tests build such copies) is built from the same commit.
+        root = Path(__file__).resolve().parent
         result = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=False
         )
@@ -85,7 +87,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if not page.file.src_uri.endswith(".ipynb"):
         return output
-    ref = build_ref(config)
+    ref = build_ref()
     name = Path(page.file.src_uri).name
     colab = (
         f"https://colab.research.google.com/github/{github_repository(config)}"
@@ -103,7 +105,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     """Pin the install cell of each notebook the site offers for download."""
     if not _downloads:
         return
-    ref = build_ref(config)
+    ref = build_ref()
     for path in _downloads:
         if not path.is_file():
             raise PluginError(
