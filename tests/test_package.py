@@ -18,6 +18,7 @@ import pytest
 
 from lesson_code.next_token.corpus import parse_sentences
 from lesson_code.next_token.grammar import parse_grammar
+from tests.site.test_notebook_build import load_hook
 from tests.support.package import (
     REPO,
     build_distributions,
@@ -30,6 +31,8 @@ from tests.support.package import (
     scm_version,
     site_packages,
 )
+
+launch = load_hook("notebook_launch")  # how the site pins the notebook's install cell
 
 pytestmark = pytest.mark.slow
 
@@ -146,3 +149,38 @@ def test_quick_game_course_run(installed: Installed) -> None:
     checked(run(installed.python, *command, cwd=installed.elsewhere, timeout=900))
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     assert metrics
+
+
+def test_the_downloaded_notebook_installs_the_wheel_and_runs(
+    built: Built, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """What a reader of the Download notebook button runs, in a clean environment: the
+    install cell (pinned as the site pins it) finds no lesson_code and installs it,
+    here from the wheel (``LESSON_CODE_SPEC``; no network), and every cell after it
+    runs on the installed package."""
+    root = tmp_path_factory.mktemp("notebook")
+    python = clean_environment(root / "venv")
+    notebook = (REPO / "docs" / "three-ways-to-learn-a-game.ipynb").read_text("utf-8")
+    pinned = root / "downloaded.ipynb"
+    pinned.write_text(notebook.replace(launch.PLACEHOLDER, "@v0.0.0"), encoding="utf-8")
+    executed = root / "executed.ipynb"
+    env = {
+        "LESSON_CODE_SPEC": str(built.wheel),
+        # pip sees the borrowed packages (the test's own editable install among them):
+        # install the wheel itself, and nothing from an index.
+        "PIP_IGNORE_INSTALLED": "1",
+        "PIP_NO_DEPS": "1",
+        "PIP_NO_INDEX": "1",
+    }
+    execute = (
+        "import sys, nbformat; from nbclient import NotebookClient; "
+        f"nb = nbformat.read({str(pinned)!r}, as_version=4); "
+        "NotebookClient(nb, timeout=1200, kernel_name='python3').execute(); "
+        f"nbformat.write(nb, {str(executed)!r})"
+    )
+    checked(run(python, "-c", execute, cwd=root, timeout=1500, env=env))
+    cells = json.loads(executed.read_text("utf-8"))["cells"]
+    errors = [o for c in cells for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert not errors
+    probe = run(python, "-c", "import lesson_code; print(lesson_code.__file__)", cwd=root)
+    assert Path(checked(probe).strip()).is_relative_to(site_packages(python))

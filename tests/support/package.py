@@ -19,14 +19,18 @@ REPO = Path(__file__).resolve().parents[2]
 DEPENDENCIES_PTH = "borrowed-dependencies.pth"
 
 
-def run(*command: str | Path, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Run ``command`` in ``cwd`` without network or the caller's PYTHONPATH; never raises."""
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME"}}
-    env |= {"PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1", "MPLBACKEND": "Agg"}
+def run(
+    *command: str | Path, cwd: Path, timeout: float = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` in ``cwd`` without network or the caller's PYTHONPATH, with ``env``
+    added to the environment; never raises."""
+    environment = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME"}}
+    environment |= {"PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1", "MPLBACKEND": "Agg"}
+    environment |= env or {}
     return subprocess.run(
         [str(part) for part in command],
         cwd=cwd,
-        env=env,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=timeout,
