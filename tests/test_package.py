@@ -18,7 +18,6 @@ import pytest
 
 from lesson_code.next_token.corpus import parse_sentences
 from lesson_code.next_token.grammar import parse_grammar
-from tests.site.test_notebook_build import load_hook
 from tests.support.package import (
     REPO,
     build_distributions,
@@ -31,6 +30,7 @@ from tests.support.package import (
     scm_version,
     site_packages,
 )
+from tests.support.site import load_hook
 
 launch = load_hook("notebook_launch")  # how the site pins the notebook's install cell
 
@@ -109,14 +109,19 @@ def test_clean_environment_did_not_see_the_checkout(installed: Installed) -> Non
     assert "No module named 'lesson_code'" in installed.before_install
 
 
+def evaluated(installed: Installed, code: str) -> list:
+    """What ``code``, run by the clean environment's python outside the checkout, prints
+    as JSON."""
+    return json.loads(checked(run(installed.python, "-c", code, cwd=installed.elsewhere)))
+
+
 def test_import_and_version_come_from_the_wheel(built: Built, installed: Installed) -> None:
     code = (
         "import json, lesson_code; from importlib.metadata import distribution; "
         "d = distribution('lesson-code'); "
         "print(json.dumps([lesson_code.__file__, d.version, str(d.locate_file(''))]))"
     )
-    out = checked(run(installed.python, "-c", code, cwd=installed.elsewhere))
-    module, version, location = json.loads(out)
+    module, version, location = evaluated(installed, code)
     assert Path(module) == installed.site_packages / "lesson_code" / "__init__.py"
     assert Path(location) == installed.site_packages
     assert version == built.version
@@ -134,8 +139,7 @@ def test_next_token_data_loads(installed: Installed) -> None:
         "from lesson_code.next_token.grammar import load_grammar; "
         "print(json.dumps([nt.__file__, nt.handwritten_sentences(), load_grammar()]))"
     )
-    out = checked(run(installed.python, "-c", code, cwd=installed.elsewhere))
-    module, sentences, grammar = json.loads(out)
+    module, sentences, grammar = evaluated(installed, code)
     data = REPO / "src/lesson_code/next_token/data"
     assert Path(module).is_relative_to(installed.site_packages)
     assert sentences == parse_sentences((data / "handwritten_sentences.txt").read_text("utf-8"))

@@ -11,7 +11,6 @@ checks of the built chapter (links, images, layout, axe) are in
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from mkdocs.exceptions import PluginError
 
 from tests.support import pages
 from tests.support.planted import MISSPELT, planted_site
+from tests.support.site import load_hook
 from tests.support.snippet_runs import run_one
 from tests.test_snippets import snippet_problem
 
@@ -78,11 +78,7 @@ def test_the_build_names_the_page_and_line_of_a_formula_katex_cannot_typeset(
     chapter: Path,
 ) -> None:
     """The same mistake met by ``mkdocs build`` and ``mkdocs serve`` (the math hook)."""
-    spec = importlib.util.spec_from_file_location(
-        "typeset_math_with_katex", ROOT / "tools" / "hooks" / "typeset_math_with_katex.py"
-    )
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
+    hook = load_hook("typeset_math_with_katex")
     formulas = [("x^2", False), ("\\frac{1}{", False)]
     with pytest.raises(PluginError) as failure:
         hook.typeset(formulas, chapter, "docs/planted.md")

@@ -8,7 +8,6 @@ and leave it needing no script from anywhere but the site.
 from __future__ import annotations
 
 import base64
-import importlib.util
 import io
 import json
 import re
@@ -20,16 +19,9 @@ import tinycss2
 from bs4 import BeautifulSoup
 
 from lesson_code.plotting.chart import Chart, in_either_scheme
-from tests.support.site import ROOT, build_docs
+from tests.support.site import build_docs, load_hook
 
 pytestmark = pytest.mark.site
-
-
-def load_hook(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 notebook_styles = load_hook("prune_notebook_styles")

@@ -16,8 +16,8 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 
-from tests.site.test_notebook_build import load_hook, markdown, notebook
-from tests.support.site import ROOT, build_docs, url_path
+from tests.site.test_notebook_build import markdown, notebook
+from tests.support.site import ROOT, build_docs, load_hook, url_path
 
 pytestmark = pytest.mark.site
 

@@ -9,6 +9,7 @@ canonical link; a static host, and the tests' server, serve it there.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -18,6 +19,17 @@ from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
+HOOKS = ROOT / "tools" / "hooks"
+
+
+def load_hook(name: str):
+    """The build hook ``tools/hooks/NAME.py`` as a module, to call its functions in tests."""
+    spec = importlib.util.spec_from_file_location(name, HOOKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 CHAPTER = DOCS / "deep-learning-paradigms.md"
 NOTEBOOK = DOCS / "three-ways-to-learn-a-game.ipynb"
 

@@ -35,6 +35,7 @@ COLAB_BRANCH = "colab"
 TITLE_END = re.compile(r"</h1>")
 
 _downloads: list[Path] = []  # the notebooks this build offers for download
+_build: dict[str, str] = {}  # the ref of this build, read once (on_config)
 
 
 def build_ref() -> str:
@@ -81,21 +82,21 @@ def launch_links(download: str, colab: str) -> str:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _downloads.clear()
+    _build["ref"] = build_ref()
     return config
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     if not page.file.src_uri.endswith(".ipynb"):
         return output
-    ref = build_ref()
+    ref = _build["ref"]
     name = Path(page.file.src_uri).name
     colab = (
         f"https://colab.research.google.com/github/{github_repository(config)}"
         f"/blob/{COLAB_BRANCH}/{ref}/{name}"
     )
     output = output.replace(PLACEHOLDER, f"@{ref}")
-    if TITLE_END.search(output):
-        output = TITLE_END.sub(lambda m: m[0] + launch_links(name, colab), output, count=1)
+    output = TITLE_END.sub(lambda m: m[0] + launch_links(name, colab), output, count=1)
     site_file = Path(config.site_dir) / Path(page.file.dest_uri).parent / name
     _downloads.append(site_file)
     return output
@@ -103,9 +104,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 
 def on_post_build(config: MkDocsConfig) -> None:
     """Pin the install cell of each notebook the site offers for download."""
-    if not _downloads:
-        return
-    ref = build_ref()
+    ref = _build["ref"]
     for path in _downloads:
         if not path.is_file():
             raise PluginError(
