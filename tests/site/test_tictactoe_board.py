@@ -28,17 +28,23 @@ ROUNDING = 1e-3  # data-prob has three decimals, as the data does
 MARKS = {"X": 1, "O": -1, "": 0}
 
 
-def open_board(page, url: str):
-    """Open ``url``, wait until its board has loaded its data, and scroll to it.
+def scroll_to_board(page):
+    """Scroll the board into view, as a reader does, and wait until it is drawn.
 
-    Off screen, the chapter's blocks are not rendered (content-visibility), so
-    the test scrolls to the board first, as a reader does.
+    Off screen, the chapter's blocks are not rendered (content-visibility), and
+    the board is set up only when it comes near the viewport (widgets.js).
     """
-    page.goto(url)
-    page.wait_for_selector(BOARD + '[data-state="ready"]')
     board = page.locator(BOARD)
     board.scroll_into_view_if_needed()
     page.wait_for_function("el => el.innerText.trim() !== ''", arg=board.element_handle())
+    return board
+
+
+def open_board(page, url: str):
+    """Open ``url``, scroll to its board, and wait until the board has loaded its data."""
+    page.goto(url)
+    board = scroll_to_board(page)
+    page.wait_for_selector(BOARD + '[data-state="ready"]')
     return board
 
 
@@ -285,6 +291,7 @@ def test_the_board_starts_after_instant_navigation(page, site_url) -> None:
     page.goto(site_url)
     page.locator("a[href$='deep-learning-paradigms/']").first.click()
     page.wait_for_url("**/deep-learning-paradigms/")
+    scroll_to_board(page)
     page.wait_for_selector(BOARD + '[data-state="ready"]')
     check_model_move((0,) * 9, cells(page), "pretrained")
 
@@ -293,8 +300,7 @@ def test_the_board_starts_after_instant_navigation(page, site_url) -> None:
 def test_a_missing_data_file_shows_a_message_and_the_table(page, chapter_url) -> None:
     page.route("**/tictactoe/board.json", lambda route: route.fulfill(status=404, body="no"))
     page.goto(chapter_url)
+    scroll_to_board(page)
     page.wait_for_selector(BOARD + '[data-state="error"]')
-    page.locator(BOARD).scroll_into_view_if_needed()
-    # The board is below the first screen: its text is laid out once it is near.
     expect(page.locator(BOARD + " .tictactoe__error")).to_contain_text("could not be loaded")
     assert page.locator(BOARD + " .tictactoe__fallback table").is_visible()

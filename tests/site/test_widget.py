@@ -39,10 +39,14 @@ def scroll_to_widget(page):
 
 
 def open_widget(page, url: str):
-    """Open ``url``, wait until its widget has loaded its data, and scroll to it."""
+    """Open ``url``, scroll to its widget, and wait until the widget has loaded its data.
+
+    A widget is set up when it comes near the viewport (widgets.js).
+    """
     page.goto(url)
+    widget = scroll_to_widget(page)
     page.wait_for_selector(WIDGET + '[data-state="ready"]')
-    return scroll_to_widget(page)
+    return widget
 
 
 def shown_rows(page) -> list[tuple[str, float]]:
@@ -195,6 +199,7 @@ def test_widget_starts_after_instant_navigation(page, site_url):
     page.goto(site_url)
     page.locator("a[href$='deep-learning-paradigms/']").first.click()
     page.wait_for_url("**/deep-learning-paradigms/")
+    scroll_to_widget(page)
     page.wait_for_selector(WIDGET + '[data-state="ready"]')
     assert_rows_match(page, DATA["prompts"][0]["tree"], 1.0)
 
@@ -215,8 +220,8 @@ def test_widget_fetches_its_data_from_the_site_itself(page, chapter_url):
 def test_a_missing_or_broken_data_file_shows_a_message(page, chapter_url, response):
     page.route("**/next-token.json", lambda route: route.fulfill(**response))
     page.goto(chapter_url)
-    page.wait_for_selector(WIDGET + '[data-state="error"]')
     scroll_to_widget(page)
+    page.wait_for_selector(WIDGET + '[data-state="error"]')
     assert "could not be loaded" in page.locator(WIDGET + " .next-token__error").inner_text()
     assert page.locator(WIDGET + " .next-token__fallback table").is_visible()
 

@@ -11,37 +11,17 @@
  * are renormalised over the top k words, not the whole vocabulary.
  *
  * Every element with data-widget="next-token" becomes a widget; its data-src
- * attribute gives the data URL relative to the page. `document$` (Material for
- * MkDocs) emits on the first load and after every instant navigation.
+ * attribute gives the data URL relative to the page. widgets.js sets it up when
+ * it comes near the viewport and loads its data.
  */
 (function () {
   "use strict";
 
   const SELECTOR = '[data-widget="next-token"]';
   const END = ".";
-  const dataByUrl = new Map(); // data URL -> Promise of the parsed, checked data
   let widgetCount = 0; // for unique element ids across widgets and navigations
 
   /* ---------- data ---------- */
-
-  /** Fetch and check the widget data once per URL. */
-  function loadData(url) {
-    if (!dataByUrl.has(url)) {
-      const promise = fetch(url)
-        .then(function (response) {
-          if (!response.ok) {
-            throw new Error("HTTP " + response.status);
-          }
-          return response.json();
-        })
-        .then(checkData);
-      promise.catch(function () {
-        dataByUrl.delete(url); // let a later page load try again
-      });
-      dataByUrl.set(url, promise);
-    }
-    return dataByUrl.get(url);
-  }
 
   /** Throw unless `node` has matching arrays of word ids and logits. */
   function checkNode(node, words) {
@@ -394,7 +374,7 @@
       root.dataset.state = "error";
       return;
     }
-    loadData(url)
+    window.courseWidgets.loadData(url, checkData)
       .then(function (data) {
         start(root, data);
         const fallback = root.querySelector(".next-token__fallback");
@@ -409,22 +389,5 @@
       });
   }
 
-  /** Set up every widget on the page that is not set up yet. */
-  function init() {
-    document.querySelectorAll(SELECTOR).forEach(function (root) {
-      if (!root.dataset.state) {
-        setup(root);
-      }
-    });
-  }
-
-  if (typeof document$ !== "undefined") {
-    document$.subscribe(function () {
-      init();
-    });
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  window.courseWidgets.register(SELECTOR, setup);
 })();

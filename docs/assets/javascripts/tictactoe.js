@@ -18,15 +18,13 @@
  * taken then); [data-result]: "" while the game runs, then "X wins", "O wins"
  * or "Draw"; [data-reset] starts a new game (the model's first move included).
  *
- * `document$` (Material for MkDocs) emits on the first load and after every
- * instant navigation.
+ * widgets.js sets the board up when it comes near the viewport and loads its data.
  */
 (function () {
   "use strict";
 
   const SELECTOR = '[data-widget="tictactoe"]';
   const LINES = [[0, 1, 2], [3, 4, 5], [6, 7, 8], [0, 3, 6], [1, 4, 7], [2, 5, 8], [0, 4, 8], [2, 4, 6]];
-  const dataByUrl = new Map(); // data URL -> Promise of the decoded tables
   let widgetCount = 0;
 
   /* ---------- data ---------- */
@@ -108,24 +106,6 @@
         return k / data.scales.kl;
       }),
     };
-  }
-
-  function loadData(url) {
-    if (!dataByUrl.has(url)) {
-      const promise = fetch(url)
-        .then(function (response) {
-          if (!response.ok) {
-            throw new Error("HTTP " + response.status);
-          }
-          return response.json();
-        })
-        .then(decode);
-      promise.catch(function () {
-        dataByUrl.delete(url);
-      });
-      dataByUrl.set(url, promise);
-    }
-    return dataByUrl.get(url);
   }
 
   /* ---------- DOM helpers ---------- */
@@ -368,7 +348,7 @@
       root.dataset.state = "error";
       return;
     }
-    loadData(url)
+    window.courseWidgets.loadData(url, decode)
       .then(function (tables) {
         start(root, tables);
         root.dataset.state = "ready";
@@ -379,19 +359,5 @@
       });
   }
 
-  function init() {
-    document.querySelectorAll(SELECTOR).forEach(function (root) {
-      if (!root.dataset.state) {
-        setup(root);
-      }
-    });
-  }
-
-  if (typeof document$ !== "undefined") {
-    document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  window.courseWidgets.register(SELECTOR, setup);
 })();
