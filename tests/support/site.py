@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,12 +23,22 @@ DOCS = ROOT / "docs"
 HOOKS = ROOT / "tools" / "hooks"
 
 
-def load_hook(name: str):
-    """The build hook ``tools/hooks/NAME.py`` as a module, to call its functions in tests."""
-    spec = importlib.util.spec_from_file_location(name, HOOKS / f"{name}.py")
+def load_tool(path: Path):
+    """The script or hook at ``path`` (below ``tools/``) as a module, to call its functions."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_hook(name: str):
+    """The build hook ``tools/hooks/NAME.py`` as a module, to call its functions in tests."""
+    return load_tool(HOOKS / f"{name}.py")
+
+
+def built_from_these_sources(site_dir: Path) -> bool:
+    """Whether ``site_dir`` is the build of the sources as they are (tools/build_site.py)."""
+    return load_tool(ROOT / "tools" / "build_site.py").built_from_these_sources(site_dir)
 
 
 CHAPTER = DOCS / "deep-learning-paradigms.md"
@@ -72,14 +83,15 @@ def build_site(
 def build_docs(tmp_path: Path, pages: dict[str, str]) -> None:
     """Build a throw-away docs folder with the site's own configuration, in process.
 
-    ``pages`` maps file names to their text; they are the whole navigation.
+    ``pages`` maps file names to their text; they are the whole navigation,
+    beside a copy of the site's ``docs/assets/`` (its stylesheets and scripts).
     The site is written to ``tmp_path / "site"``. A build error is raised.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     docs = tmp_path / "docs"
-    docs.mkdir()
+    shutil.copytree(DOCS / "assets", docs / "assets")
     for name, text in pages.items():
         (docs / name).write_text(text, encoding="utf-8")
     config = load_config(
