@@ -1,7 +1,10 @@
 """Build the site once, serve it on 127.0.0.1 and drive headless Chromium.
 
 Fixtures:
-    built_site   the directory of a fresh ``mkdocs build --strict``
+    built_site   the directory of a ``mkdocs build --strict`` of the sources as
+                 they are: ``$BUILT_SITE`` when set (``make test`` sets it to
+                 the ``site/`` that ``make build`` has just built, so the site
+                 the tests check is the one CI publishes), else a fresh build
     site_url     ``http://127.0.0.1:PORT/course/``: that directory, served
                  under the path it is published at (tests/support/serve.py)
     chapter_url  the chapter page's URL
@@ -14,6 +17,7 @@ Fixtures:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +27,14 @@ import pytest
 
 from tests.support.chromium import ChromiumNotFoundError, chromium_path, launch
 from tests.support.serve import serve
-from tests.support.site import CHAPTER, SiteBuildError, build_site, published_prefix, url_path
+from tests.support.site import (
+    CHAPTER,
+    SiteBuildError,
+    build_site,
+    built_from_these_sources,
+    published_prefix,
+    url_path,
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -34,6 +45,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if given := os.environ.get("BUILT_SITE"):
+        site_dir = Path(given).resolve()
+        if not built_from_these_sources(site_dir):
+            pytest.fail(
+                f"BUILT_SITE={given}: {site_dir} is not the build of the sources as they are "
+                "now (a page, snippet or lesson_code changed since, or another build wrote "
+                "there); run `make build`, or unset BUILT_SITE to build one for this run"
+            )
+        return site_dir
     site_dir = tmp_path_factory.mktemp("site")
     try:
         build_site(site_dir)
