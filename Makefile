@@ -54,7 +54,8 @@ check: setup  ## The fast loop: lint, spelling, unit tests, fences, snippet outp
 # The site is built once, into site/, by tools/build_site.py: the notebook is
 # executed during the build (and cached by a hash of it and of lesson_code), and
 # a build whose sources have not changed since is skipped. `make test` checks that
-# same site/ in the browser (BUILT_SITE), which is what CI publishes.
+# same site/ in the browser (BUILT_SITE), which is what CI publishes; the builds
+# inside tests (planted mistakes, a scaffolded chapter) leave the cache alone.
 # NOTEBOOK_EXECUTE=false shows the outputs saved in the notebook instead, and says so.
 build: setup  ## Build the site strictly into site/ (skipped if site/ is up to date)
 	NOTEBOOK_EXECUTE="$${NOTEBOOK_EXECUTE:-true}" $(BIN)/python tools/build_site.py
@@ -64,7 +65,7 @@ test: build  ## Run the whole test suite against site/, as CI does (exits non-ze
 	echo "make test: NOTEBOOK_EXECUTE=$$NOTEBOOK_EXECUTE: the notebook is NOT executed;" \
 	"run \`make test\` without it to execute it as CI does."; fi
 	CHROMIUM="$$(tools/find-chromium.sh)" BUILT_SITE=site \
-	NOTEBOOK_EXECUTE="$${NOTEBOOK_EXECUTE:-true}" \
+	NOTEBOOK_EXECUTE="$${NOTEBOOK_EXECUTE:-true}" NOTEBOOK_CACHE=false \
 	$(BIN)/python -m pytest
 	@if [ "$${NOTEBOOK_EXECUTE:-true}" != true ]; then \
 	echo "make test: the notebook was NOT executed (NOTEBOOK_EXECUTE=$$NOTEBOOK_EXECUTE)."; fi
