@@ -16,6 +16,7 @@ import contextlib
 import functools
 import gzip
 import http.server
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,6 +116,14 @@ class StaticHandler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(data)
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """Lets a client hang up mid-response, as a browser does when a page moves on."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serve(
     directory: Path, *, prefix: str = "/", compress: bool = False, max_age: int | None = None
@@ -123,7 +132,7 @@ def serve(
     handler = functools.partial(
         StaticHandler, directory=str(directory), prefix=prefix, compress=compress, max_age=max_age
     )
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -8,6 +8,8 @@ under ``mkdocs serve`` redraws only after that code changes.
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -33,11 +35,16 @@ def _figures() -> dict[str, str]:
     if not cached.is_dir():
         from lesson_code.plotting.figures import all_figures
 
-        tmp = cached.with_suffix(".tmp")
+        # Written aside, then moved in place: builds that run at once (the tests'
+        # workers) never read a half-written folder, and the first to finish wins.
+        tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
         tmp.mkdir(parents=True, exist_ok=True)
         for name, svg in all_figures().items():
             (tmp / name).write_text(svg, encoding="utf-8")
-        tmp.rename(cached)
+        try:
+            tmp.rename(cached)
+        except OSError:  # another build moved its copy in first
+            shutil.rmtree(tmp, ignore_errors=True)
     return {path.name: path.read_text(encoding="utf-8") for path in sorted(cached.glob("*.svg"))}
 
 
