@@ -15,7 +15,7 @@ PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .DEFAULT_GOAL := help
 
-.PHONY: help serve check test build lint format clean setup
+.PHONY: help serve check test test-part build lint format clean setup
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -60,15 +60,32 @@ check: setup  ## The fast loop: lint, spelling, unit tests, fences, snippet outp
 build: setup  ## Build the site strictly into site/ (skipped if site/ is up to date)
 	NOTEBOOK_EXECUTE="$${NOTEBOOK_EXECUTE:-true}" $(BIN)/python tools/build_site.py
 
+PYTEST := CHROMIUM="$$(tools/find-chromium.sh)" BUILT_SITE=site \
+	NOTEBOOK_EXECUTE="$${NOTEBOOK_EXECUTE:-true}" NOTEBOOK_CACHE=false \
+	$(BIN)/python -m pytest
+
 test: build  ## Run the whole test suite against site/, as CI does (exits non-zero on any failure)
 	@if [ "$${NOTEBOOK_EXECUTE:-true}" != true ]; then \
 	echo "make test: NOTEBOOK_EXECUTE=$$NOTEBOOK_EXECUTE: the notebook is NOT executed;" \
 	"run \`make test\` without it to execute it as CI does."; fi
-	CHROMIUM="$$(tools/find-chromium.sh)" BUILT_SITE=site \
-	NOTEBOOK_EXECUTE="$${NOTEBOOK_EXECUTE:-true}" NOTEBOOK_CACHE=false \
-	$(BIN)/python -m pytest
+	$(PYTEST)
 	@if [ "$${NOTEBOOK_EXECUTE:-true}" != true ]; then \
 	echo "make test: the notebook was NOT executed (NOTEBOOK_EXECUTE=$$NOTEBOOK_EXECUTE)."; fi
+
+# `make test` in four parts, which CI runs side by side on separate runners;
+# together they run every test once (the marks: tests/support/selection.py).
+# Only PART=site builds the site.
+TEST_PART_site := -m site
+TEST_PART_package := tests/test_package.py
+TEST_PART_slow := -m "slow and not site" --ignore=tests/test_package.py
+TEST_PART_fast := -m "not slow and not site"
+TEST_PARTS := site package slow fast
+
+test-part: setup  ## One part of make test, as CI runs it: PART=site (on site/), package, slow or fast
+	@case " $(TEST_PARTS) " in *" $(PART) "*) ;; \
+	*) echo "make test-part: set PART to one of: $(TEST_PARTS) (got '$(PART)')"; exit 2;; esac
+	@if [ "$(PART)" = site ]; then $(MAKE) --no-print-directory build; fi
+	$(PYTEST) $(TEST_PART_$(PART))
 
 lint: setup  ## ruff lint and format check
 	$(BIN)/ruff check .

@@ -80,7 +80,6 @@ def test_the_command_refuses_to_overwrite_a_chapter(scaffolded: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.site
 def test_the_site_with_the_new_chapter_builds_strictly_with_no_broken_link(
     scaffolded: Path,
 ) -> None:

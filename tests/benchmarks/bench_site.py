@@ -476,6 +476,9 @@ def measure_axe(browser, site_url: str, pages: list[str]) -> dict:
         for path in pages:
             page.goto(site_url + path)
             page.wait_for_load_state("networkidle")
+            # As tests/site/test_accessibility.py: axe measures what overlaps
+            # what, so it waits until lazy-blocks.js has given each block its height.
+            page.wait_for_selector("html[data-blocks-sized]", state="attached")
             response = axe.run(page)
             violations = [f"{v['id']} ({len(v['nodes'])})" for v in response.response["violations"]]
             results.setdefault(path or "/", {})[scheme] = violations

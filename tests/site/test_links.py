@@ -19,8 +19,6 @@ from tests.support.links import broken_links, links, pages
 from tests.support.pages import nav_pages
 from tests.support.site import built_page, file_at, published_prefix
 
-pytestmark = pytest.mark.site
-
 
 def test_the_site_has_pages_with_links(built_site: Path) -> None:
     found = [link for html in pages(built_site) for link in links(built_site, html)]

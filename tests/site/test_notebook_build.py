@@ -21,9 +21,6 @@ from bs4 import BeautifulSoup
 from lesson_code.plotting.chart import Chart, in_either_scheme
 from tests.support.site import build_docs, load_hook
 
-pytestmark = pytest.mark.site
-
-
 notebook_styles = load_hook("prune_notebook_styles")
 notebook_images = load_hook("notebook_images_as_files")
 

@@ -19,8 +19,6 @@ from mkdocs.exceptions import PluginError
 from tests.site.test_notebook_build import markdown, notebook
 from tests.support.site import ROOT, build_docs, load_hook, url_path
 
-pytestmark = pytest.mark.site
-
 launch = load_hook("notebook_launch")
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 INSTALL = 'SPEC = "lesson-code @ git+https://github.com/o/r@BUILD_REF"\n'

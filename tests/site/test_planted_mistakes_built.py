@@ -16,7 +16,7 @@ from tests.support.planted import planted_site
 from tests.support.serve import serve
 from tests.support.site import SiteBuildError, build_site, built_page, published_prefix, url_path
 
-pytestmark = [pytest.mark.site, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 
 def test_a_build_of_the_chapter_with_a_missing_include_fails_naming_it(

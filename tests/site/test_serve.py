@@ -20,7 +20,7 @@ import pytest
 from tests.support.pages import markdown_pages
 from tests.support.planted import site_copy
 
-pytestmark = [pytest.mark.site, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 
 def free_port() -> int:

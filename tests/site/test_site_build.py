@@ -11,8 +11,6 @@ from tests.support.markdown_docs import fence_tests
 from tests.support.pages import built_image_problems, markdown_pages, nav_pages
 from tests.support.site import build_docs, built_page
 
-pytestmark = pytest.mark.site
-
 PYTHON_BLOCK = {"language-python", "language-py", "language-python3"}
 
 

@@ -5,12 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from tests.support.pages import site_config
 from tests.support.site import ROOT, load_hook
-
-pytestmark = pytest.mark.site
 
 bundle = load_hook("bundle_stylesheets")
 
