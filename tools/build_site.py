@@ -18,7 +18,6 @@ the build of the sources in the tree.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.util
 import json
 import os
@@ -43,48 +42,25 @@ SOURCES = (
     "overrides",
     "tools/hooks",
 )
-SKIPPED = {"__pycache__", ".ipynb_checkpoints", ".DS_Store"}
 # The environment a build reads (NOTEBOOK_CACHE only changes how long it takes).
 SETTINGS = ("NOTEBOOK_EXECUTE", "SITE_URL")
 
 
-def source_files(root: Path = ROOT) -> list[Path]:
-    """Every file the build reads, in a stable order."""
-    files = []
-    for name in SOURCES:
-        path = root / name
-        if path.is_file():
-            files.append(path)
-        elif path.is_dir():
-            files.extend(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and not SKIPPED.intersection(p.relative_to(root).parts)
-                and p.suffix != ".pyc"
-            )
-    return sorted(files)
-
-
-def build_ref() -> str:
-    """The commit the notebooks are pinned to: tools/hooks/notebook_launch.py decides."""
-    spec = importlib.util.spec_from_file_location(
-        "notebook_launch", ROOT / "tools" / "hooks" / "notebook_launch.py"
-    )
+def hook(name: str):
+    """The build hook ``tools/hooks/NAME.py`` as a module."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / "hooks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.build_ref()
+    return module
 
 
 def sources_digest(root: Path = ROOT) -> str:
     """A SHA-256 of the site's sources and of the settings that change its output."""
-    digest = hashlib.sha256()
-    for path in source_files(root):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest = hook("notebook_cache").files_digest(root, SOURCES)
     for name in SETTINGS:
         digest.update(f"{name}={os.environ.get(name, '')}\0".encode())
-    digest.update(f"BUILD_REF={build_ref()}".encode())
+    # The commit the notebooks are pinned to: tools/hooks/notebook_launch.py decides.
+    digest.update(f"BUILD_REF={hook('notebook_launch').build_ref()}".encode())
     return digest.hexdigest()
 
 
@@ -96,23 +72,31 @@ def record(site_dir: Path, sources: str, root: Path = ROOT) -> None:
     stamp.write_text(text + "\n", encoding="utf-8")
 
 
-def built_from_these_sources(site_dir: Path, root: Path = ROOT) -> bool:
-    """Whether ``site_dir`` holds a finished build of the sources as they are now."""
+def is_recorded(site_dir: Path, sources: str, root: Path = ROOT) -> bool:
+    """Whether ``site_dir`` holds a finished build of the sources with digest ``sources``."""
     try:
         build = json.loads((root / STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return (
         build.get("site_dir") == str(site_dir.resolve())
-        and build.get("sources") == sources_digest(root)
+        and build.get("sources") == sources
         and (site_dir / "index.html").is_file()
     )
 
 
-def build(site_dir: Path, root: Path = ROOT) -> int:
-    """Run ``mkdocs build --strict`` into ``site_dir``; record its sources if it succeeds."""
+def built_from_these_sources(site_dir: Path, root: Path = ROOT) -> bool:
+    """Whether ``site_dir`` holds a finished build of the sources as they are now."""
+    return is_recorded(site_dir, sources_digest(root), root)
+
+
+def build(site_dir: Path, root: Path = ROOT, sources: str | None = None) -> int:
+    """Run ``mkdocs build --strict`` into ``site_dir``; record its sources if it succeeds.
+
+    ``sources`` is their digest, if already computed.
+    """
     (root / STAMP).unlink(missing_ok=True)  # a failed or interrupted build leaves no record
-    sources = sources_digest(root)
+    sources = sources or sources_digest(root)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)]
     start = time.perf_counter()
@@ -129,14 +113,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site-dir", type=Path, default=ROOT / "site")
     parser.add_argument("--force", action="store_true", help="build even if it is up to date")
     args = parser.parse_args(argv)
-    if not args.force and built_from_these_sources(args.site_dir):
+    sources = sources_digest()
+    if not args.force and is_recorded(args.site_dir, sources):
         print(
             f"build_site: {args.site_dir} is the build of these sources already; "
             "not rebuilt (--force rebuilds it)",
             file=sys.stderr,
         )
         return 0
-    return build(args.site_dir)
+    return build(args.site_dir, sources=sources)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -33,17 +34,33 @@ CACHE = ROOT / ".cache" / "notebooks"
 CODE = ("src/lesson_code", "pyproject.toml", "tools/constraints.txt")
 
 
-def code_digest(root: Path = ROOT) -> str:
-    """A SHA-256 of the code the notebooks run: every file of ``CODE`` but bytecode."""
+# Never part of what a build reads: bytecode and editors' and Jupyter's leftovers.
+SKIPPED = {"__pycache__", ".ipynb_checkpoints", ".DS_Store"}
+
+
+def files_digest(root: Path, names: Iterable[str]) -> hashlib._Hash:
+    """A SHA-256 of the files at ``names`` below ``root`` (a folder: every file in it).
+
+    Each file counts by its path and its content, so a file added, changed or
+    removed changes the digest; what ``SKIPPED`` names and ``*.pyc`` do not.
+    tools/build_site.py keys the whole site's build with it too.
+    """
     digest = hashlib.sha256()
-    for name in CODE:
+    files = []
+    for name in names:
         path = root / name
-        files = [path] if path.is_file() else sorted(path.rglob("*"))
-        for file in files:
-            if file.is_file() and "__pycache__" not in file.parts:
-                digest.update(file.relative_to(root).as_posix().encode() + b"\0")
-                digest.update(hashlib.sha256(file.read_bytes()).digest())
-    return digest.hexdigest()
+        files += [path] if path.is_file() else path.rglob("*")
+    for file in sorted(files):
+        parts = file.relative_to(root).parts
+        if file.is_file() and not SKIPPED.intersection(parts) and file.suffix != ".pyc":
+            digest.update(file.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest
+
+
+def code_digest(root: Path = ROOT) -> str:
+    """A SHA-256 of the code the notebooks run: the files of ``CODE``."""
+    return files_digest(root, CODE).hexdigest()
 
 
 def _jupyter_plugin(config: MkDocsConfig):

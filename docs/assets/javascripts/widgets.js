@@ -20,13 +20,12 @@
 
   const AHEAD = "100% 0px"; // how far below (and above) the viewport a widget is set up
   const widgets = []; // {selector, setup}
-  const watched = new WeakSet();
   const dataByUrl = new Map(); // data URL -> Promise of the decoded data
   const observer =
     "IntersectionObserver" in window
       ? new IntersectionObserver(arrived, { rootMargin: AHEAD })
       : null;
-  const setupOf = new WeakMap(); // root -> its widget's setup
+  const setupOf = new WeakMap(); // root -> its widget's setup, once it is watched
 
   function arrived(entries) {
     entries.forEach(function (entry) {
@@ -45,10 +44,9 @@
 
   function watch(widget) {
     document.querySelectorAll(widget.selector).forEach(function (root) {
-      if (watched.has(root) || root.dataset.state) {
+      if (setupOf.has(root) || root.dataset.state) {
         return;
       }
-      watched.add(root);
       setupOf.set(root, widget.setup);
       if (observer) {
         observer.observe(root);
