@@ -91,7 +91,7 @@ def test_palette_toggle_switches_to_dark_and_back(page, site_url: str) -> None:
     page.goto(site_url)
     seen = [scheme(page)]
     for _ in range(3):  # the toggle cycles: system, light, dark
-        page.locator("form[data-md-component=palette] label:visible").first.click()
+        page.locator("form[data-course-palette] label:visible").first.click()
         seen.append(scheme(page))
     assert "slate" in seen
     assert "default" in seen
@@ -99,6 +99,68 @@ def test_palette_toggle_switches_to_dark_and_back(page, site_url: str) -> None:
     last = seen[-1]
     page.goto(site_url + "deep-learning-paradigms/")
     assert scheme(page) == last
+
+
+TOGGLE = "form[data-course-palette]"
+# The body's palette, the toggle labels shown, and the browser-facing meta elements.
+PALETTE_STATE = """() => ({
+  scheme: document.body.getAttribute("data-md-color-scheme"),
+  media: document.body.getAttribute("data-md-color-media"),
+  shown: [...document.querySelectorAll("form[data-course-palette] label")]
+    .filter((label) => !label.hidden).map((label) => label.title),
+  colorScheme: document.querySelector("meta[name=color-scheme]").content,
+  themeColor: document.querySelector("meta[name=theme-color]").content,
+  header: getComputedStyle(document.querySelector(".md-header")).backgroundColor,
+})"""
+
+
+def hex_of(rgb: str) -> str:
+    return "#" + "".join(f"{int(v):02x}" for v in re.findall(r"\d+", rgb)[:3])
+
+
+def test_the_toggle_shows_one_button_that_names_the_next_palette(page, site_url: str) -> None:
+    """One label at a time, as Material shows it; its name says what a click does."""
+    page.emulate_media(color_scheme="light")
+    page.goto(site_url)
+    names = []
+    for _ in range(3):
+        state = page.evaluate(PALETTE_STATE)
+        assert len(state["shown"]) == 1, f"labels shown: {state['shown']}"
+        names.append(state["shown"][0])
+        assert state["themeColor"] == hex_of(state["header"])
+        assert state["colorScheme"] == ("dark" if state["scheme"] == "slate" else "light")
+        page.locator(f"{TOGGLE} label:visible").click()
+    assert names == [
+        "Switch to light mode",
+        "Switch to dark mode",
+        "Switch to system preference",
+    ]
+
+
+def test_enter_on_the_focused_toggle_moves_to_the_next_palette(page, site_url: str) -> None:
+    page.emulate_media(color_scheme="light")
+    page.goto(site_url)
+    page.locator(f"{TOGGLE} input").first.focus()
+    seen = []
+    for _ in range(3):
+        page.keyboard.press("Enter")
+        seen.append(scheme(page))
+    assert seen == ["default", "slate", "default"], seen  # light, dark, system (light)
+
+
+def test_the_system_palette_follows_the_system_as_it_changes(page, site_url: str) -> None:
+    page.emulate_media(color_scheme="light")
+    page.goto(site_url)
+    assert page.evaluate(PALETTE_STATE)["media"] == "(prefers-color-scheme)"
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    assert page.evaluate(PALETTE_STATE)["colorScheme"] == "dark"
+    # A reader's own choice holds whatever the system says.
+    page.locator(f"{TOGGLE} label:visible").click()  # system -> light
+    page.emulate_media(color_scheme="dark")
+    page.emulate_media(color_scheme="light")
+    page.emulate_media(color_scheme="dark")
+    assert scheme(page) == "default"
 
 
 def test_a_page_is_prefetched_while_the_pointer_rests_on_its_link(page, site_url: str) -> None:

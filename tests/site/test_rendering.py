@@ -126,11 +126,9 @@ new MutationObserver((records, observer) => {
   }
 }).observe(document, { childList: true, subtree: true });
 """
-# The changes expected once the content is parsed: Material ends its palette
-# switch by removing data-md-color-switching (one restyle, by design), and no
-# style rule reads data-md-color-media or data-blocks-sized (set by scripts,
-# read by scripts and tests).
-EXPECTED_ROOT_CHANGES = {"data-md-color-switching", "data-md-color-media", "data-blocks-sized"}
+# The changes expected once the content is parsed: no style rule reads
+# data-blocks-sized (set by lazy-blocks.js, read by scripts and tests).
+EXPECTED_ROOT_CHANGES = {"data-blocks-sized"}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -140,19 +138,70 @@ def test_material_changes_nothing_the_header_script_set(
 ) -> None:
     """The root's classes and the palette are final before the content is parsed.
 
-    Material's script sets them as it starts; the page's own header script sets
-    them first, so Material's changes leave every value as it was. Any other
-    attribute a Material upgrade starts to change on the root or the body fails
-    this test until it is set there too, or listed in EXPECTED_ROOT_CHANGES.
+    Material's script sets the root's classes as it starts; the page's own
+    header script sets them first, so Material's changes leave every value as
+    it was. The palette is applied in the header (partials/javascripts/
+    palette.html) and not touched again while the page loads: each palette
+    attribute set on the body, even to the value it has, restyles the page.
+    Any other attribute a Material upgrade starts to change on the root or the
+    body fails this test until it is set there too, or listed in
+    EXPECTED_ROOT_CHANGES.
     """
     page = first_visit(site_url + path, RECORD_ROOT_CHANGES, color_scheme=scheme)
     changes = page.evaluate("window.rootChanges")
+    palette_sets = [c for c in changes if c["attribute"].startswith("data-md-color-")]
+    assert not palette_sets, f"palette set again after the content started: {palette_sets}"
     changed = [
         c
         for c in changes
         if c["before"] != c["after"] and c["attribute"] not in EXPECTED_ROOT_CHANGES
     ]
     assert not changed, f"changed after the content started: {changed}"
+
+
+# Once the content starts to be parsed, record every change to the address of
+# a stylesheet, and how many stylesheets the page links.
+RECORD_STYLESHEET_CHANGES = """
+window.stylesheetChanges = [];
+new MutationObserver((records, observer) => {
+  if (!document.querySelector(".md-main")) return;
+  observer.disconnect();
+  const links = document.querySelectorAll("link[rel='stylesheet']");
+  window.stylesheetCount = links.length;
+  const recorder = new MutationObserver((changes) => {
+    for (const change of changes) {
+      const after = change.target.getAttribute("href");
+      window.stylesheetChanges.push({ before: change.oldValue, after });
+    }
+  });
+  for (const link of links) {
+    const options = { attributes: true, attributeFilter: ["href"], attributeOldValue: true };
+    recorder.observe(link, options);
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+@pytest.mark.parametrize("path", [url_path(source) for source in nav_pages()])
+def test_material_changes_no_stylesheets_address(first_visit, site_url: str, path: str) -> None:
+    """Stylesheet addresses are absolute before the content is parsed.
+
+    Material's instant navigation makes every relative address absolute as its
+    script starts; a stylesheet whose address changes is applied anew, and the
+    browser restyles and lays out the whole page again in the middle of
+    Material's set-up (the page's longest task). The head script of
+    overrides/main.html makes the same change first, while the sheets load.
+    """
+    page = first_visit(site_url + path, RECORD_STYLESHEET_CHANGES)
+    assert page.evaluate("window.stylesheetCount") >= 1, f"{path}: no stylesheet found"
+    changes = page.evaluate("window.stylesheetChanges")
+    assert not changes, f"{path}: stylesheet addresses changed after the content started: {changes}"
+    unapplied = page.evaluate(
+        """() => [...document.querySelectorAll("link[rel='stylesheet']")]
+          .filter((link) => !link.sheet || !link.sheet.cssRules.length)
+          .map((link) => link.href)"""
+    )
+    assert not unapplied, f"{path}: stylesheets not applied: {unapplied}"
 
 
 def is_rendered(locator) -> bool:
