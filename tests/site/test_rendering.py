@@ -230,6 +230,35 @@ def test_once_its_blocks_are_sized_each_has_its_real_height(page, site_url: str,
     assert not wrong, f"{path}: blocks sized by a guess: {wrong[:3]}"
 
 
+# What Material measures as a page loads: headings (the table of contents) and
+# content tabs (the active tab's underline).
+MEASURED_BY_MATERIAL = ".md-typeset > :is(h1, h2, h3, h4, h5, h6), .tabbed-set"
+
+
+def test_nothing_material_measures_at_load_is_skipped(page, site_url: str) -> None:
+    """Measuring inside a skipped block makes the browser lay it out on the spot."""
+    measured = 0
+    for path in PAGES:
+        page.goto(site_url + path)
+        found, skipped = page.evaluate(
+            """(selector) => {
+              const elements = [...document.querySelectorAll(selector)];
+              const skipped = elements.filter((element) => {
+                for (let e = element; e; e = e.parentElement) {
+                  if (getComputedStyle(e).contentVisibility === "auto") return true;
+                }
+                return false;
+              });
+              return [elements.filter((e) => e.matches(".tabbed-set")).length,
+                      skipped.map((e) => e.tagName + " " + e.textContent.trim().slice(0, 40))];
+            }""",
+            MEASURED_BY_MATERIAL,
+        )
+        measured += found
+        assert not skipped, f"{path}: skipped although Material measures them: {skipped[:3]}"
+    assert measured >= 1, f"no content tabs on {PAGES}: nothing checked the tabs rule"
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_no_skipped_block_is_inside_another(page, site_url: str, path: str) -> None:
     """A skipped block inside another would be sized while its parent is skipped."""
