@@ -194,6 +194,8 @@ def test_notebook_styles_are_in_the_head_and_only_those_the_page_can_use(
     assert ".jp-Toolbar" not in css  # JupyterLab's, never on a rendered page
     assert ":root{" not in css.replace(" ", "")  # scoped as .jupyter-wrapper :root
     assert len(css) < 100_000  # from about 590 KB
+    declared = set(re.findall(r"(--[\w-]+)\s*:", css))
+    assert 10 < len(declared) < 100  # JupyterLab's theme declares about 450
 
 
 def test_code_blocks_and_outputs_are_focusable_before_any_script(
@@ -308,3 +310,26 @@ def test_code_cell_tokens_no_rule_styles_lose_their_span() -> None:
     result = notebook_styles.unwrap_unstyled_tokens(html)
     assert '<pre><span class="k">import</span> math</pre>' in result
     assert '<p><span class="n">kept</span></p>' in result  # outside code cells
+
+
+def test_custom_properties_are_kept_only_if_something_reads_them() -> None:
+    html = (
+        "<html><head><title>t</title></head><body>"
+        '<style>.w {--a: 1px; --b: var(--a); --c: red; --d: blue; --e: 2px; --f: 3px; --g: 0}'
+        ".w .x {margin: var(--b)} @media print {.w {--h: 1px; --c: green}} .y {--z: 0}</style>"
+        '<div class="w"><p class="x" style="padding: var(--f)"></p></div></body></html>'
+    )
+    result = notebook_styles.purge_styles(html, frozenset({"--e"}))
+    head = result.split("</head>")[0]
+    # --b is read by .x, --a by --b; --e elsewhere (a theme or docs file); --f
+    # by the page outside its styles. Nothing reads --c, --d, --g or --h (the
+    # @media rule is left empty); .y is not on the page.
+    assert page_css(head) == [".w{--a: 1px;--b: var(--a);--e: 2px;--f: 3px}.w .x{margin: var(--b)}"]
+
+
+def test_the_theme_and_docs_files_that_may_read_a_custom_property(tmp_path: Path) -> None:
+    (tmp_path / "a.css").write_text(".a {color: var(--read-by-css); --declared: 0}")
+    (tmp_path / "b.js").write_text('el.style.getPropertyValue("--read-by-js")')
+    (tmp_path / "c.html").write_text("var(--not-a-stylesheet)")
+    names = notebook_styles.mentioned_in_files((tmp_path,))
+    assert names == {"--read-by-css", "--read-by-js"}
