@@ -315,7 +315,7 @@ def test_code_cell_tokens_no_rule_styles_lose_their_span() -> None:
 def test_custom_properties_are_kept_only_if_something_reads_them() -> None:
     html = (
         "<html><head><title>t</title></head><body>"
-        '<style>.w {--a: 1px; --b: var(--a); --c: red; --d: blue; --e: 2px; --f: 3px; --g: 0}'
+        "<style>.w {--a: 1px; --b: var(--a); --c: red; --d: blue; --e: 2px; --f: 3px; --g: 0}"
         ".w .x {margin: var(--b)} @media print {.w {--h: 1px; --c: green}} .y {--z: 0}</style>"
         '<div class="w"><p class="x" style="padding: var(--f)"></p></div></body></html>'
     )
