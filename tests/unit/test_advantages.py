@@ -128,6 +128,9 @@ def test_time_by_env_batches_equal_one_run_per_env(seed, T, N, lam):
 def test_matches_cleanrl_loop_with_its_shifted_done_flag(seed, T, gamma, lam):
     rewards, values, dones, next_value = rollout(seed, T)
     # CleanRL stores "observation t began after a reset": its flag at t + 1 is our flag at t.
+    # Its flags are floats of the rollout's dtype: `1.0 - flag` on an integer tensor
+    # would be float32, and `gamma * lam * (1.0 - flag)` rounded to float32 with it.
+    dones = dones.to(rewards.dtype)
     began_after_reset = torch.cat([torch.zeros(1, dtype=dones.dtype), dones[:-1]])
     next_done = dones[-1]
     expected = torch.zeros_like(rewards)
