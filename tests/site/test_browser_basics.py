@@ -61,6 +61,9 @@ def test_math_is_typeset_after_instant_navigation(page, site_url: str) -> None:
     assert typeset == page.locator(".arithmatex").count()
 
 
+TOGGLE = "form[data-course-palette]"  # the palette toggle (overrides/partials/palette.html)
+
+
 def scheme(page) -> str:
     return page.locator("body").get_attribute("data-md-color-scheme")
 
@@ -91,7 +94,7 @@ def test_palette_toggle_switches_to_dark_and_back(page, site_url: str) -> None:
     page.goto(site_url)
     seen = [scheme(page)]
     for _ in range(3):  # the toggle cycles: system, light, dark
-        page.locator("form[data-course-palette] label:visible").first.click()
+        page.locator(f"{TOGGLE} label:visible").first.click()
         seen.append(scheme(page))
     assert "slate" in seen
     assert "default" in seen
@@ -101,7 +104,6 @@ def test_palette_toggle_switches_to_dark_and_back(page, site_url: str) -> None:
     assert scheme(page) == last
 
 
-TOGGLE = "form[data-course-palette]"
 # The body's palette, the toggle labels shown, and the browser-facing meta elements.
 PALETTE_STATE = """() => ({
   scheme: document.body.getAttribute("data-md-color-scheme"),

@@ -105,13 +105,17 @@ def test_nothing_on_the_first_screen_moves_as_the_page_loads(
 
 
 # Once the content starts to be parsed, record every change to the root's and
-# the body's attributes.
-RECORD_ROOT_CHANGES = """
+# the body's attributes, and to the address of a stylesheet (and how many
+# stylesheets the page links).
+RECORD_LOAD_CHANGES = """
 window.rootChanges = [];
+window.stylesheetChanges = [];
 const recorder = new MutationObserver((changes) => {
   for (const change of changes) {
-    window.rootChanges.push({
-      element: change.target.tagName,
+    const element = change.target.tagName;
+    const list = element === "LINK" ? window.stylesheetChanges : window.rootChanges;
+    list.push({
+      element,
       attribute: change.attributeName,
       before: change.oldValue,
       after: change.target.getAttribute(change.attributeName),
@@ -124,6 +128,10 @@ new MutationObserver((records, observer) => {
   for (const element of [document.documentElement, document.body]) {
     recorder.observe(element, { attributes: true, attributeOldValue: true });
   }
+  const links = document.querySelectorAll("link[rel='stylesheet']");
+  window.stylesheetCount = links.length;
+  const options = { attributes: true, attributeFilter: ["href"], attributeOldValue: true };
+  links.forEach((link) => recorder.observe(link, options));
 }).observe(document, { childList: true, subtree: true });
 """
 # The changes expected once the content is parsed: no style rule reads
@@ -147,7 +155,7 @@ def test_material_changes_nothing_the_header_script_set(
     body fails this test until it is set there too, or listed in
     EXPECTED_ROOT_CHANGES.
     """
-    page = first_visit(site_url + path, RECORD_ROOT_CHANGES, color_scheme=scheme)
+    page = first_visit(site_url + path, RECORD_LOAD_CHANGES, color_scheme=scheme)
     changes = page.evaluate("window.rootChanges")
     palette_sets = [c for c in changes if c["attribute"].startswith("data-md-color-")]
     assert not palette_sets, f"palette set again after the content started: {palette_sets}"
@@ -157,29 +165,6 @@ def test_material_changes_nothing_the_header_script_set(
         if c["before"] != c["after"] and c["attribute"] not in EXPECTED_ROOT_CHANGES
     ]
     assert not changed, f"changed after the content started: {changed}"
-
-
-# Once the content starts to be parsed, record every change to the address of
-# a stylesheet, and how many stylesheets the page links.
-RECORD_STYLESHEET_CHANGES = """
-window.stylesheetChanges = [];
-new MutationObserver((records, observer) => {
-  if (!document.querySelector(".md-main")) return;
-  observer.disconnect();
-  const links = document.querySelectorAll("link[rel='stylesheet']");
-  window.stylesheetCount = links.length;
-  const recorder = new MutationObserver((changes) => {
-    for (const change of changes) {
-      const after = change.target.getAttribute("href");
-      window.stylesheetChanges.push({ before: change.oldValue, after });
-    }
-  });
-  for (const link of links) {
-    const options = { attributes: true, attributeFilter: ["href"], attributeOldValue: true };
-    recorder.observe(link, options);
-  }
-}).observe(document, { childList: true, subtree: true });
-"""
 
 
 @pytest.mark.parametrize("path", [url_path(source) for source in nav_pages()])
@@ -192,7 +177,7 @@ def test_material_changes_no_stylesheets_address(first_visit, site_url: str, pat
     Material's set-up (the page's longest task). The head script of
     overrides/main.html makes the same change first, while the sheets load.
     """
-    page = first_visit(site_url + path, RECORD_STYLESHEET_CHANGES)
+    page = first_visit(site_url + path, RECORD_LOAD_CHANGES)
     assert page.evaluate("window.stylesheetCount") >= 1, f"{path}: no stylesheet found"
     changes = page.evaluate("window.stylesheetChanges")
     assert not changes, f"{path}: stylesheet addresses changed after the content started: {changes}"
