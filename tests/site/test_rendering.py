@@ -133,6 +133,20 @@ new MutationObserver((records, observer) => {
   const options = { attributes: true, attributeFilter: ["href"], attributeOldValue: true };
   links.forEach((link) => recorder.observe(link, options));
 }).observe(document, { childList: true, subtree: true });
+window.addressChanges = [];
+new MutationObserver((changes) => {
+  if (document.readyState === "loading") return; // made while the page is parsed: free
+  for (const change of changes) {
+    window.addressChanges.push({
+      element: change.target.tagName,
+      attribute: change.attributeName,
+      before: change.oldValue,
+      after: change.target.getAttribute(change.attributeName),
+    });
+  }
+}).observe(document, {
+  attributes: true, attributeFilter: ["href", "src"], attributeOldValue: true, subtree: true,
+});
 """
 # The changes expected once the content is parsed: no style rule reads
 # data-blocks-sized (set by lazy-blocks.js, read by scripts and tests).
@@ -187,6 +201,22 @@ def test_material_changes_no_stylesheets_address(first_visit, site_url: str, pat
           .map((link) => link.href)"""
     )
     assert not unapplied, f"{path}: stylesheets not applied: {unapplied}"
+
+
+@pytest.mark.parametrize("path", [url_path(source) for source in nav_pages()])
+def test_material_changes_no_address_once_the_page_is_parsed(
+    first_visit, site_url: str, path: str
+) -> None:
+    """Every relative address is made absolute while the page is parsed.
+
+    Material's instant navigation makes them absolute as its script starts
+    (after the page is parsed); each element whose address changes is styled
+    anew, in Material's longest task. The script at the end of the body in
+    overrides/main.html makes the same changes before the page is first styled.
+    """
+    page = first_visit(site_url + path, RECORD_LOAD_CHANGES)
+    changes = page.evaluate("window.addressChanges")
+    assert not changes, f"{path}: addresses changed once the page was parsed: {changes[:5]}"
 
 
 def is_rendered(locator) -> bool:
